@@ -1,0 +1,44 @@
+# Third-party libraries, all from Debian packages (see scripts/install-deps).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 EXACT REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(ZLIB REQUIRED)
+
+find_path(CARES_INCLUDE_DIR ares.h REQUIRED)
+find_library(CARES_LIBRARY NAMES cares REQUIRED)
+add_library(lr_cares INTERFACE)
+target_include_directories(lr_cares SYSTEM INTERFACE ${CARES_INCLUDE_DIR})
+target_link_libraries(lr_cares INTERFACE ${CARES_LIBRARY})
+if(LAMBDA_RELAY_STATIC)
+  target_compile_definitions(lr_cares INTERFACE CARES_STATICLIB)
+endif()
+
+# simdjson: Debian ships only a shared library, so we compile its single-file amalgamation taken from
+# Debian's source package (scripts/install-deps puts it in .deps/simdjson).
+set(LAMBDA_RELAY_SIMDJSON_DIR "${PROJECT_SOURCE_DIR}/.deps/simdjson" CACHE PATH "simdjson amalgamation")
+if(NOT EXISTS "${LAMBDA_RELAY_SIMDJSON_DIR}/simdjson.cpp")
+  message(FATAL_ERROR "simdjson source not found in ${LAMBDA_RELAY_SIMDJSON_DIR}: run scripts/install-deps")
+endif()
+add_library(lr_simdjson STATIC "${LAMBDA_RELAY_SIMDJSON_DIR}/simdjson.cpp")
+target_include_directories(lr_simdjson SYSTEM PUBLIC "${LAMBDA_RELAY_SIMDJSON_DIR}")
+target_compile_definitions(lr_simdjson PUBLIC SIMDJSON_EXCEPTIONS=0 SIMDJSON_THREADS_ENABLED=0)
+set_target_properties(lr_simdjson PROPERTIES POSITION_INDEPENDENT_CODE ON)
+
+# {fmt} header-only: Debian has no static archive and the header-only build costs nothing at run time.
+add_library(lr_fmt INTERFACE)
+target_link_libraries(lr_fmt INTERFACE fmt::fmt-header-only)
+
+# Boost.Asio and Boost.Beast with separate compilation: the heavy implementation is compiled once in
+# src/net/asio_impl.cpp instead of in every translation unit.
+add_library(lr_boost INTERFACE)
+target_link_libraries(lr_boost INTERFACE Boost::headers Threads::Threads)
+target_compile_definitions(lr_boost INTERFACE
+  BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_REGEX BOOST_BEAST_USE_STD_STRING_VIEW)
+
+if(LAMBDA_RELAY_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(LAMBDA_RELAY_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,138 @@
+#include "json/writer.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <ctime>
+
+namespace lambda_relay::json {
+
+void append_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
+  out.push_back('"');
+}
+
+std::string iso8601(std::chrono::system_clock::time_point time) {
+  using namespace std::chrono;
+  const auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, ms % 1000);
+}
+
+void Writer::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!has_items_.empty()) {
+    if (has_items_.back()) out_.push_back(',');
+    has_items_.back() = true;
+  }
+}
+
+Writer& Writer::begin_object() {
+  before_value();
+  out_.push_back('{');
+  has_items_.push_back(false);
+  return *this;
+}
+
+Writer& Writer::end_object() {
+  out_.push_back('}');
+  has_items_.pop_back();
+  return *this;
+}
+
+Writer& Writer::begin_array() {
+  before_value();
+  out_.push_back('[');
+  has_items_.push_back(false);
+  return *this;
+}
+
+Writer& Writer::end_array() {
+  out_.push_back(']');
+  has_items_.pop_back();
+  return *this;
+}
+
+Writer& Writer::key(std::string_view name) {
+  before_value();
+  append_string(out_, name);
+  out_.push_back(':');
+  after_key_ = true;
+  return *this;
+}
+
+Writer& Writer::value(std::string_view text) {
+  before_value();
+  append_string(out_, text);
+  return *this;
+}
+
+Writer& Writer::value(bool flag) {
+  before_value();
+  out_ += flag ? "true" : "false";
+  return *this;
+}
+
+Writer& Writer::value(std::int64_t number) {
+  before_value();
+  fmt::format_to(std::back_inserter(out_), "{}", number);
+  return *this;
+}
+
+Writer& Writer::value(std::uint64_t number) {
+  before_value();
+  fmt::format_to(std::back_inserter(out_), "{}", number);
+  return *this;
+}
+
+Writer& Writer::value(double number) {
+  before_value();
+  if (!std::isfinite(number)) {
+    out_ += "null";  // JSON has no NaN or infinity
+  } else {
+    fmt::format_to(std::back_inserter(out_), "{}", number);
+  }
+  return *this;
+}
+
+Writer& Writer::null() {
+  before_value();
+  out_ += "null";
+  return *this;
+}
+
+Writer& Writer::raw(std::string_view json_text) {
+  before_value();
+  out_ += json_text;
+  return *this;
+}
+
+}  // namespace lambda_relay::json

@@ -1,0 +1,100 @@
+#include "net/http_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <fmt/format.h>
+
+namespace lambda_relay::net {
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+void set_deadline(beast::tcp_stream& stream, std::optional<std::chrono::milliseconds> timeout) {
+  if (timeout) {
+    stream.expires_after(*timeout);
+  } else {
+    stream.expires_never();
+  }
+}
+
+}  // namespace
+
+HttpConnection::HttpConnection(asio::any_io_executor executor, HostPort target, std::size_t max_response_body)
+    : executor_(executor),
+      target_(std::move(target)),
+      max_response_body_(max_response_body),
+      resolver_(executor),
+      stream_(executor) {}
+
+void HttpConnection::close() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.close();
+  buffer_.clear();
+  connected_ = false;
+}
+
+Awaitable<Result<void>> HttpConnection::connect(std::optional<std::chrono::milliseconds> timeout) {
+  auto endpoints = co_await resolver_.resolve(target_.host, target_.port);
+  if (!endpoints) co_return endpoints.error();
+  set_deadline(stream_, timeout);
+  auto [ec, endpoint] = co_await stream_.async_connect(*endpoints, use_nothrow);
+  (void)endpoint;
+  if (ec) {
+    co_return make_error("connect", fmt::format("cannot connect to {}:{}: {}", target_.host, target_.port,
+                                                ec == beast::error::timeout ? "timed out" : ec.message()));
+  }
+  stream_.socket().set_option(tcp::no_delay(true), ec);
+  connected_ = true;
+  co_return Result<void>{};
+}
+
+Awaitable<Result<Response>> HttpConnection::exchange(const Request& request,
+                                                     std::optional<std::chrono::milliseconds> timeout) {
+  set_deadline(stream_, timeout);
+  auto [write_ec, written] = co_await http::async_write(stream_, request, use_nothrow);
+  (void)written;
+  if (write_ec) co_return make_error("write", write_ec.message());
+
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_response_body_);
+  auto [read_ec, read] = co_await http::async_read(stream_, buffer_, parser, use_nothrow);
+  (void)read;
+  if (read_ec) {
+    co_return make_error(read_ec == beast::error::timeout ? "timeout" : "read",
+                         read_ec == beast::error::timeout ? "no response in time" : read_ec.message());
+  }
+  Response response = parser.release();
+  if (!response.keep_alive()) close();
+  co_return response;
+}
+
+Awaitable<Result<Response>> HttpConnection::send(Request request, std::optional<std::chrono::milliseconds> timeout) {
+  request.set(http::field::host, fmt::format("{}:{}", target_.host, target_.port));
+  if (request.find(http::field::user_agent) == request.end()) request.set(http::field::user_agent, "lambda-relay");
+  request.keep_alive(true);
+  request.prepare_payload();
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = connected_;
+    if (!connected_) {
+      if (auto c = co_await connect(timeout); !c) co_return c.error();
+    }
+    auto result = co_await exchange(request, timeout);
+    if (result) co_return result;
+    close();
+    // Only a stale keep-alive connection earns a second try; a timeout or a fresh failure is final.
+    if (!reused || result.error().code == "timeout") {
+      co_return make_error(result.error().code, fmt::format("{} {}:{}{}: {}", std::string(request.method_string()),
+                                                            target_.host, target_.port, std::string(request.target()),
+                                                            result.error().message));
+    }
+  }
+  co_return make_error("connect", "unreachable");
+}
+
+}  // namespace lambda_relay::net

@@ -1,0 +1,132 @@
+#include "net/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <optional>
+
+namespace lambda_relay::net {
+namespace {
+
+constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
+
+// Maps a parse failure to the answer a client should get, or nothing when the peer just went away.
+std::optional<Response> answer_for_read_error(const boost::system::error_code& ec, const ServerLimits& limits) {
+  Request shape;
+  shape.version(11);
+  shape.keep_alive(false);
+  if (ec == http::error::body_limit) {
+    return make_error_response(shape, http::status::payload_too_large, "RequestEntityTooLarge",
+                               fmt::format("request body exceeds {} bytes", limits.max_body_bytes));
+  }
+  if (ec == http::error::header_limit) {
+    return make_error_response(shape, http::status::request_header_fields_too_large, "RequestHeaderTooLarge",
+                               fmt::format("request header exceeds {} bytes", limits.max_header_bytes));
+  }
+  // Any other parser error means bytes arrived that are not HTTP; a closed or cut connection
+  // (end_of_stream, partial_message, socket errors) has nobody left to answer.
+  const bool parser_error = ec.category() == http::make_error_code(http::error::bad_method).category();
+  if (parser_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return make_error_response(shape, http::status::bad_request, "BadRequest",
+                               fmt::format("malformed HTTP request: {}", ec.message()));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::any_io_executor executor, RequestHandler handler, ServerLimits limits)
+    : executor_(std::move(executor)), handler_(std::move(handler)), limits_(limits), acceptor_(executor_) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<tcp::endpoint> HttpServer::listen(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    acceptor_.close();
+    return make_error("listen", fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(),
+                                            endpoint.port(), ec.message()));
+  }
+  return acceptor_.local_endpoint();
+}
+
+void HttpServer::start() { asio::co_spawn(executor_, accept_loop(), asio::detached); }
+
+void HttpServer::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  for (auto& weak : connections_) {
+    if (auto socket = weak.lock()) {
+      socket->shutdown(tcp::socket::shutdown_both, ignored);
+      socket->close(ignored);
+    }
+  }
+  connections_.clear();
+}
+
+tcp::endpoint HttpServer::local_endpoint() const {
+  boost::system::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+Awaitable<void> HttpServer::accept_loop() {
+  while (acceptor_.is_open()) {
+    auto [ec, socket] = co_await acceptor_.async_accept(use_nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      continue;  // e.g. EMFILE: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto shared = std::make_shared<tcp::socket>(std::move(socket));
+    std::erase_if(connections_, [](const auto& weak) { return weak.expired(); });
+    connections_.push_back(shared);
+    asio::co_spawn(executor_, serve(std::move(shared)), asio::detached);
+  }
+}
+
+Awaitable<void> HttpServer::serve(std::shared_ptr<tcp::socket> socket) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+    parser.body_limit(limits_.max_body_bytes);
+    auto [read_ec, bytes] = co_await http::async_read(*socket, buffer, parser, use_nothrow);
+    (void)bytes;
+    if (read_ec) {
+      if (auto answer = answer_for_read_error(read_ec, limits_)) {
+        co_await http::async_write(*socket, *answer, use_nothrow);
+      }
+      break;
+    }
+    Request request = parser.release();
+    Response response;
+    try {
+      response = co_await handler_(request);
+    } catch (const std::exception& e) {
+      response = make_error_response(request, http::status::internal_server_error, "InternalError", e.what());
+    }
+    const bool keep_alive = response.keep_alive() && request.keep_alive();
+    auto [write_ec, written] = co_await http::async_write(*socket, response, use_nothrow);
+    (void)written;
+    if (write_ec || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  socket->shutdown(tcp::socket::shutdown_send, ignored);
+  socket->close(ignored);
+}
+
+}  // namespace lambda_relay::net
