@@ -205,7 +205,6 @@ void Sandbox::launch_runtime() {
   }
   spec.env = process_environment(true);
   spec.working_dir = f.function_dir.empty() ? "/" : f.function_dir;
-  state_.runtime = Runtime{};
   auto spawned = processes_.spawn(spec, [this](std::string_view line) {
     if (options_.echo_output) echo("function", line);
     emit_log_line("function", line);
@@ -236,6 +235,7 @@ records::Outcome Sandbox::init_outcome(bool finished) const {
 
 asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadline) {
   const auto started = Clock::now();
+  state_.runtime = Runtime{};  // a reset left the previous runtime behind; judge only the new one
   state_.init_open = true;
   state_.init_phase = phase;
   telemetry_.begin_init();
