@@ -1,0 +1,138 @@
+// The emulator's Telemetry/Logs API delivery, seen from a real subscribing extension process.
+#include "emulator_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace lambda_relay::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Recorded {
+  std::vector<std::string> batches;  // raw JSON arrays as POSTed
+  simdjson::dom::parser parser;
+  std::vector<std::string> types;         // every event's type, in arrival order
+  std::vector<std::string> record_kinds;  // "string" or "object" for function records
+};
+
+fs::path temp_file() {
+  std::random_device rd;
+  return fs::temp_directory_path() / ("lambda-relay-recorder-" + std::to_string(rd()) + ".ndjson");
+}
+
+void read_recording(const fs::path& path, Recorded& out) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    out.batches.push_back(line);
+    simdjson::dom::element batch;
+    ASSERT_FALSE(out.parser.parse(line).get(batch)) << "a POSTed batch is not JSON: " << line;
+    Json json(batch);
+    for (const auto& event : json.items()) {
+      out.types.emplace_back(event["type"].str());
+      if (event["type"].str() == "function") {
+        out.record_kinds.push_back(event["record"].is_object() ? "object" : "string");
+      }
+    }
+  }
+}
+
+std::vector<std::string> emitted_types(const Json& report, bool platform, bool function, bool extension) {
+  std::vector<std::string> out;
+  for (const auto& e : platform_events(report)) {
+    const bool keep = e.type == "function" ? function : e.type == "extension" ? extension : platform;
+    if (keep) out.push_back(e.type);
+  }
+  return out;
+}
+
+TEST(TelemetryDelivery, EverySubscribedEventArrivesOnceInOrderIncludingInitReplay) {
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "5", "--quiet", "--env",
+                "RECORDER_OUT=" + out.string()},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Recorded recorded;
+  read_recording(out, recorded);
+  fs::remove(out);
+  // Everything the platform emitted reached the subscriber, in order: platform.initStart came before the
+  // subscription and was replayed; the last report was flushed before SHUTDOWN. (The extension's own
+  // lines after SHUTDOWN may miss the last batch, as in Lambda: only platform and function are compared.)
+  std::vector<std::string> received;
+  for (const auto& t : recorded.types) {
+    if (t != "extension") received.push_back(t);
+  }
+  EXPECT_EQ(received, emitted_types(run.report, true, true, false));
+  ASSERT_FALSE(recorded.types.empty());
+  EXPECT_EQ(recorded.types.front(), "platform.initStart");
+  const auto subscriber = run.report["telemetry"]["subscribers"].at(0);
+  EXPECT_EQ(subscriber["failed_posts"].i64(), 0);
+  EXPECT_EQ(subscriber["dropped_events"].i64(), 0);
+}
+
+TEST(TelemetryDelivery, FailedPostsAreRetriedAndNothingIsLost) {
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "3", "--quiet", "--env",
+                "RECORDER_OUT=" + out.string(), "--env", "RECORDER_FAIL_FIRST=2", "--env", "RECORDER_TYPES=platform"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Recorded recorded;
+  read_recording(out, recorded);
+  fs::remove(out);
+  EXPECT_EQ(recorded.types, emitted_types(run.report, true, false, false));
+  EXPECT_EQ(run.report["telemetry"]["subscribers"].at(0)["failed_posts"].i64(), 2);
+}
+
+TEST(TelemetryDelivery, SchemaVersionDecidesWhetherJsonLogLinesAreObjectsOrStrings) {
+  for (const auto& [schema, kind] : std::vector<std::pair<std::string, std::string>>{{"2022-07-01", "string"},
+                                                                                       {"2022-12-13", "object"},
+                                                                                       {"2025-01-29", "object"}}) {
+    ExtensionsDir extensions;
+    extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+    const auto out = temp_file();
+    EmulatorRun run;
+    run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "2", "--quiet", "--log-format", "json",
+                  "--env", "RECORDER_OUT=" + out.string(), "--env", "RECORDER_SCHEMA=" + schema},
+                 run);
+    Recorded recorded;
+    read_recording(out, recorded);
+    fs::remove(out);
+    ASSERT_FALSE(recorded.record_kinds.empty()) << schema;
+    for (const auto& k : recorded.record_kinds) EXPECT_EQ(k, kind) << "schema " << schema;
+  }
+}
+
+TEST(TelemetryDelivery, LogsApiSubscribersGetLegacyEventsWithoutTelemetryOnlyTypes) {
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "2", "--quiet", "--env",
+                "RECORDER_OUT=" + out.string(), "--env", "RECORDER_API=logs", "--env", "RECORDER_TYPES=platform",
+                "--env", "RECORDER_TIMEOUT_MS=100"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Recorded recorded;
+  read_recording(out, recorded);
+  fs::remove(out);
+  auto count = [&](std::string_view type) { return std::count(recorded.types.begin(), recorded.types.end(), type); };
+  EXPECT_EQ(count("platform.start"), 2);
+  EXPECT_EQ(count("platform.end"), 2);
+  EXPECT_EQ(count("platform.report"), 2);
+  EXPECT_EQ(count("platform.runtimeDone"), 0) << "runtimeDone needs Logs API schema 2021-03-18";
+  EXPECT_EQ(count("platform.logsSubscription"), 1);
+  EXPECT_EQ(count("platform.telemetrySubscription"), 0);
+}
+
+}  // namespace
+}  // namespace lambda_relay::testing
