@@ -139,6 +139,70 @@ TEST(EmulatorContract, StrictModeFailsARunWithViolations) {
   EXPECT_EQ(run.exit_code, 3);
 }
 
+TEST(EmulatorContract, OutOfMemoryAndCrashResetTheSandboxWithTheirErrorTypes) {
+  ExtensionsDir extensions;
+  extensions.add("lambda-relay", LAMBDA_RELAY_PATH);
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--invoke", R"({"action":"oom"})",
+                "--invoke", R"({"action":"crash"})", "--invoke", R"({"action":"ok"})"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto invokes = run.report["invokes"].items();
+  ASSERT_EQ(invokes.size(), 3U);
+  EXPECT_EQ(invokes[0]["status"].str(), "error");
+  EXPECT_EQ(invokes[0]["error_type"].str(), "Runtime.OutOfMemory");
+  EXPECT_EQ(invokes[0]["max_memory_used_mb"].i64(), 128) << "an OOM uses the whole memory size";
+  EXPECT_EQ(invokes[1]["status"].str(), "error");
+  EXPECT_EQ(invokes[1]["error_type"].str(), "Runtime.ExitError");
+  EXPECT_TRUE(invokes[1]["suppressed_init"].boolean());
+  EXPECT_EQ(invokes[2]["status"].str(), "success");
+  EXPECT_TRUE(invokes[2]["suppressed_init"].boolean());
+  Json first;
+  ASSERT_NE(find_extension(run.report, "lambda-relay", 1, first), nullptr);
+  EXPECT_EQ(first["shutdown_reason"].str(), "failure");
+  EXPECT_EQ(run.report["violations"].items().size(), 0U) << run.output;
+  EXPECT_EQ(check_event_order(platform_events(run.report)), "");
+}
+
+TEST(EmulatorContract, RuntimeInitErrorFailsInitAndIsRetriedAsASuppressedInit) {
+  ExtensionsDir extensions;
+  extensions.add("lambda-relay", LAMBDA_RELAY_PATH);
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--init-error", "Runtime.HandlerNotFound",
+                "--invokes", "1"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.report["runtime_init_error"]["type"].str(), "Runtime.HandlerNotFound");
+  const auto inits = run.report["init"].items();
+  ASSERT_EQ(inits.size(), 2U);
+  EXPECT_EQ(inits[0]["phase"].str(), "init");
+  EXPECT_EQ(inits[0]["error_type"].str(), "Runtime.HandlerNotFound");
+  EXPECT_EQ(inits[1]["phase"].str(), "invoke");
+  const auto invoke = run.report["invokes"].at(0);
+  EXPECT_EQ(invoke["error_type"].str(), "Runtime.HandlerNotFound");
+  Json relay;
+  ASSERT_NE(find_extension(run.report, "lambda-relay", 1, relay), nullptr);
+  EXPECT_EQ(relay["exit_code"].i64(), 0) << "lambda-relay must leave cleanly when Init fails elsewhere";
+  EXPECT_EQ(check_event_order(platform_events(run.report)), "");
+}
+
+TEST(EmulatorContract, FreezesEveryProcessBetweenInvokes) {
+  ExtensionsDir extensions;
+  extensions.add("spinning-extension", SPINNING_EXTENSION_PATH);
+  EmulatorRun run;
+  // Three frozen periods of 400 ms (after Init and after each invoke): a spinner that kept running would
+  // use at least 1,200 ms of CPU.
+  const auto started = std::chrono::steady_clock::now();
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--invokes", "2", "--idle-ms", "400"}, run);
+  const double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Json spinner;
+  ASSERT_NE(find_extension(run.report, "spinning-extension", 1, spinner), nullptr);
+  const double cpu_ms = spinner["cpu_ms"].f64();
+  EXPECT_GE(elapsed_ms, 1200.0);
+  EXPECT_LT(cpu_ms, elapsed_ms - 1200.0 + 200.0) << "the extension ran while the sandbox was frozen";
+}
+
 // Event order checker itself: it must reject what the spec forbids (a checker that accepts anything
 // would make the tests above meaningless).
 TEST(EventOrderChecker, RejectsAReportBeforeItsRuntimeDone) {
