@@ -41,6 +41,7 @@ struct DnsResolver::State : std::enable_shared_from_this<DnsResolver::State> {
   int init_status = ARES_SUCCESS;
 
   explicit State(asio::any_io_executor ex) : executor(ex), timeout_timer(ex) {}
+  bool ensure_channel();
 
   ~State() {
     for (auto& [fd, watch] : watches) {
@@ -158,17 +159,24 @@ void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* info) {
 
 }  // namespace
 
-DnsResolver::DnsResolver(asio::any_io_executor executor) : state_(std::make_shared<State>(executor)) {
+DnsResolver::DnsResolver(asio::any_io_executor executor) : state_(std::make_shared<State>(executor)) {}
+
+// The channel is created on the first lookup of a name: an extension that only talks to IP literals
+// (AWS_LAMBDA_RUNTIME_API is one) never reads resolv.conf at start-up.
+bool DnsResolver::State::ensure_channel() {
+  if (channel != nullptr) return true;
+  if (init_status != ARES_SUCCESS) return false;
   library_init_once();
   ares_options options{};
   options.sock_state_cb = [](void* data, ares_socket_t fd, int readable, int writable) {
     static_cast<State*>(data)->on_socket_state(fd, readable != 0, writable != 0);
   };
-  options.sock_state_cb_data = state_.get();
+  options.sock_state_cb_data = this;
   options.timeout = 2000;  // ms per try; c-ares retries per resolv.conf
   options.tries = 2;
-  state_->init_status = ares_init_options(&state_->channel, &options,
-                                          ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+  init_status = ares_init_options(&channel, &options, ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+  if (init_status != ARES_SUCCESS) channel = nullptr;
+  return init_status == ARES_SUCCESS;
 }
 
 DnsResolver::~DnsResolver() {
@@ -180,7 +188,7 @@ Awaitable<Result<std::vector<tcp::endpoint>>> DnsResolver::resolve(std::string h
   const auto literal = asio::ip::make_address(host, parse_ec);
   if (!parse_ec) co_return std::vector<tcp::endpoint>{tcp::endpoint(literal, port)};
 
-  if (state_->init_status != ARES_SUCCESS) {
+  if (!state_->ensure_channel()) {
     co_return make_error("dns", fmt::format("resolver unavailable: {}", ares_strerror(state_->init_status)));
   }
   auto state = state_;  // keep the channel alive while this lookup runs
