@@ -76,6 +76,11 @@ void echo(std::string_view who, std::string_view line) {
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
+// Wall-clock time of a steady-clock instant (for span start times).
+WallClock::time_point wall_time(Clock::time_point t) {
+  return WallClock::now() - std::chrono::duration_cast<WallClock::duration>(Clock::now() - t);
+}
+
 std::string missed_deadline_violation(const Extension& e, std::string_view reason) {
   return fmt::format("extension {} (instance {}) did not exit before its SHUTDOWN ({}) deadline and was killed",
                      e.name, e.instance, reason);
@@ -305,16 +310,110 @@ int Sandbox::memory_used_mb() const {
   return static_cast<int>((kb + 1023) / 1024);
 }
 
-asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
-  InvokeRecord record;
-  const auto started = Clock::now();
-  const auto deadline = started + state_.function.timeout;
+std::shared_ptr<Invocation> Sandbox::new_invocation(std::string payload) const {
   auto invocation = std::make_shared<Invocation>();
   invocation->request_id = new_uuid();
   invocation->payload = std::move(payload);
   invocation->trace_header = new_trace_header();
   invocation->deadline = WallClock::now() + state_.function.timeout;
-  invocation->started_at = started;
+  invocation->started_at = Clock::now();
+  return invocation;
+}
+
+// platform.start, INVOKE to every extension registered for it, the invocation to the runtime.
+std::vector<std::shared_ptr<Extension>> Sandbox::deliver(const std::shared_ptr<Invocation>& invocation) {
+  emit("platform.start", records::start(state_.function, *invocation));
+  const auto body = invoke_event(*invocation, state_.function);
+  std::vector<std::shared_ptr<Extension>> subscribers;
+  for (const auto& e : state_.current_extensions()) {
+    if (e->wants_invoke) {
+      e->queued_events.push_back(body);
+      subscribers.push_back(e);
+    }
+  }
+  state_.runtime.pending = invocation;
+  changed_.notify();
+  return subscribers;
+}
+
+bool Sandbox::any_exited(const std::vector<std::shared_ptr<Extension>>& extensions) {
+  return std::any_of(extensions.begin(), extensions.end(),
+                     [](const auto& e) { return e->process && e->process->exited; });
+}
+
+// The runtime's part: until it calls next again, crashes, runs out of memory or times out. Memory is
+// sampled meanwhile, as a cgroup would account it.
+asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& invocation,
+                                                             const std::vector<std::shared_ptr<Extension>>& subscribers,
+                                                             Clock::time_point deadline) {
+  RuntimePhase phase;
+  const auto runtime = state_.runtime.process;
+  for (;;) {
+    const bool settled = co_await changed_.wait_until([&] {
+      return invocation.runtime_done_at || (runtime && runtime->exited) || any_exited(subscribers);
+    }, std::min(deadline, Clock::now() + kMemoryPollInterval));
+    phase.peak_memory_mb = std::max(phase.peak_memory_mb, memory_used_mb());
+    if (phase.peak_memory_mb > state_.function.memory_mb) {
+      if (runtime) runtime->signal(SIGKILL);  // the cgroup OOM killer
+      phase.outcome = {"error", "Runtime.OutOfMemory"};
+      phase.reset_reason = "failure";
+      break;
+    }
+    if (settled || Clock::now() >= deadline) break;
+  }
+  phase.ended_at = Clock::now();
+  if (phase.reset_reason) co_return phase;
+  if (invocation.runtime_done_at) {
+    if (invocation.error) phase.outcome = {"error", invocation.error->type};
+  } else if (runtime && runtime->exited) {
+    phase = {{"error", "Runtime.ExitError"}, "failure", phase.peak_memory_mb, phase.ended_at};
+  } else if (any_exited(subscribers)) {
+    phase = {{"error", "Extension.Crash"}, "failure", phase.peak_memory_mb, phase.ended_at};
+  } else {
+    phase = {{"timeout", std::nullopt}, "timeout", phase.peak_memory_mb, phase.ended_at};
+  }
+  co_return phase;
+}
+
+std::vector<records::Span> Sandbox::runtime_spans(const Invocation& invocation) {
+  std::vector<records::Span> spans;
+  if (!invocation.response_at || !invocation.runtime_done_at) return spans;  // no response was posted
+  const auto delivered = invocation.delivered_at.value_or(invocation.started_at);
+  spans.push_back({"responseLatency", wall_time(delivered), records::ms_between(delivered, *invocation.response_at)});
+  spans.push_back({"responseDuration", wall_time(*invocation.response_at), 0.0});
+  spans.push_back({"runtimeOverhead", wall_time(*invocation.response_at),
+                   records::ms_between(*invocation.response_at, *invocation.runtime_done_at)});
+  return spans;
+}
+
+// The extensions' part: every INVOKE extension calls next again (extensionOverhead), within the
+// function's timeout, which covers extension post-processing too.
+asio::awaitable<double> Sandbox::await_extensions(const std::vector<std::shared_ptr<Extension>>& subscribers,
+                                                 Clock::time_point runtime_done, Clock::time_point deadline,
+                                                 RuntimePhase& phase) {
+  const bool all_next = co_await changed_.wait_until([&] {
+    if (any_exited(subscribers)) return true;
+    return std::all_of(subscribers.begin(), subscribers.end(),
+                       [](const auto& e) { return e->in_next && e->queued_events.empty(); });
+  }, deadline);
+  if (any_exited(subscribers)) {
+    phase.outcome = {"error", "Extension.Crash"};
+    phase.reset_reason = "failure";
+  } else if (!all_next) {
+    phase.outcome = {"timeout", std::nullopt};
+    phase.reset_reason = "timeout";
+  }
+  Clock::time_point last_next = runtime_done;
+  for (const auto& e : subscribers) {
+    if (e->last_next_at && *e->last_next_at > last_next) last_next = *e->last_next_at;
+  }
+  co_return records::ms_between(runtime_done, std::min(last_next, Clock::now()));
+}
+
+asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
+  auto invocation = new_invocation(std::move(payload));
+  const auto deadline = invocation->started_at + state_.function.timeout;
+  InvokeRecord record;
   record.request_id = invocation->request_id;
 
   if (needs_init_) {  // the previous Init failed or the sandbox was reset: Init again, inside this invoke
@@ -322,126 +421,42 @@ asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
     pending_init_duration_ms_.reset();
     if (!co_await init("invoke", deadline)) {
       record.outcome = inits_.back().outcome;
-      record.duration_ms = records::ms_between(started, Clock::now());
+      record.duration_ms = records::ms_between(invocation->started_at, Clock::now());
       invokes_.push_back(record);
       co_return record;
     }
   }
 
-  emit("platform.start", records::start(state_.function, *invocation));
-  const auto invoke_body = invoke_event(*invocation, state_.function);
-  std::vector<std::shared_ptr<Extension>> subscribers;
-  for (const auto& e : state_.current_extensions()) {
-    if (e->wants_invoke) {
-      e->queued_events.push_back(invoke_body);
-      subscribers.push_back(e);
-    }
-  }
-  state_.runtime.pending = invocation;
-  changed_.notify();
-
-  // The runtime's part: until it calls next again, crashes, runs out of memory or times out.
-  const auto runtime = state_.runtime.process;
-  int peak_mb = 0;
-  bool out_of_memory = false;
-  auto extension_crashed = [&] {
-    for (const auto& e : subscribers) {
-      if (e->process && e->process->exited) return true;
-    }
-    return false;
-  };
-  for (;;) {
-    const bool settled = co_await changed_.wait_until([&] {
-      return invocation->runtime_done_at || (runtime && runtime->exited) || extension_crashed();
-    }, std::min(deadline, Clock::now() + kMemoryPollInterval));
-    peak_mb = std::max(peak_mb, memory_used_mb());
-    if (peak_mb > state_.function.memory_mb) {
-      out_of_memory = true;
-      break;
-    }
-    if (settled || Clock::now() >= deadline) break;
-  }
-  const auto runtime_end = Clock::now();
-
-  records::Outcome outcome{"success", std::nullopt};
-  std::optional<std::string> reset_reason;
-  if (out_of_memory) {
-    if (runtime) runtime->signal(SIGKILL);  // the cgroup OOM killer
-    outcome = {"error", "Runtime.OutOfMemory"};
-    reset_reason = "failure";
-  } else if (invocation->runtime_done_at) {
-    if (invocation->error) outcome = {"error", invocation->error->type};
-  } else if (runtime && runtime->exited) {
-    outcome = {"error", "Runtime.ExitError"};
-    reset_reason = "failure";
-  } else if (extension_crashed()) {
-    outcome = {"error", "Extension.Crash"};
-    reset_reason = "failure";
-  } else {
-    outcome = {"timeout", std::nullopt};
-    reset_reason = "timeout";
-  }
-
-  const auto delivered = invocation->delivered_at.value_or(started);
-  const auto runtime_done = invocation->runtime_done_at.value_or(runtime_end);
-  record.runtime_ms = records::ms_between(delivered, runtime_done);
-  std::vector<records::Span> runtime_spans;
-  if (invocation->response_at && invocation->runtime_done_at) {
-    const auto wall = [&](Clock::time_point t) {
-      return WallClock::now() - std::chrono::duration_cast<WallClock::duration>(Clock::now() - t);
-    };
-    runtime_spans.push_back({"responseLatency", wall(delivered), records::ms_between(delivered, *invocation->response_at)});
-    runtime_spans.push_back({"responseDuration", wall(*invocation->response_at), 0.0});
-    runtime_spans.push_back({"runtimeOverhead", wall(*invocation->response_at),
-                             records::ms_between(*invocation->response_at, *invocation->runtime_done_at)});
-  }
-  emit("platform.runtimeDone", records::runtime_done(*invocation, outcome, record.runtime_ms, runtime_spans),
+  const auto subscribers = deliver(invocation);
+  auto phase = co_await await_runtime(*invocation, subscribers, deadline);
+  const auto runtime_done = invocation->runtime_done_at.value_or(phase.ended_at);
+  record.runtime_ms = records::ms_between(invocation->delivered_at.value_or(invocation->started_at), runtime_done);
+  emit("platform.runtimeDone",
+       records::runtime_done(*invocation, phase.outcome, record.runtime_ms, runtime_spans(*invocation)),
        Audience::both, true);
   emit("platform.end", records::end(*invocation), Audience::logs_api);
 
-  // The extensions' part: every INVOKE extension must call next again before the report.
   std::vector<records::Span> report_spans;
-  if (!reset_reason) {
-    const bool all_next = co_await changed_.wait_until([&] {
-      if (extension_crashed()) return true;
-      for (const auto& e : subscribers) {
-        if (!e->in_next || !e->queued_events.empty()) return false;
-      }
-      return true;
-    }, deadline);
-    if (extension_crashed()) {
-      outcome = {"error", "Extension.Crash"};
-      reset_reason = "failure";
-    } else if (!all_next) {
-      outcome = {"timeout", std::nullopt};
-      reset_reason = "timeout";
-    }
-    Clock::time_point last_next = runtime_done;
-    for (const auto& e : subscribers) {
-      if (e->last_next_at && *e->last_next_at > last_next) last_next = *e->last_next_at;
-    }
-    record.post_runtime_ms = records::ms_between(runtime_done, std::min(last_next, Clock::now()));
+  if (!phase.reset_reason) {
+    record.post_runtime_ms = co_await await_extensions(subscribers, runtime_done, deadline, phase);
     if (!subscribers.empty()) {
-      const auto wall_runtime_done =
-          WallClock::now() - std::chrono::duration_cast<WallClock::duration>(Clock::now() - runtime_done);
-      report_spans.push_back({"extensionOverhead", wall_runtime_done, record.post_runtime_ms});
+      report_spans.push_back({"extensionOverhead", wall_time(runtime_done), record.post_runtime_ms});
     }
   }
 
-  peak_mb = std::max(peak_mb, memory_used_mb());
-  record.outcome = outcome;
-  record.duration_ms = records::ms_between(started, Clock::now());
+  record.outcome = phase.outcome;
+  record.duration_ms = records::ms_between(invocation->started_at, Clock::now());
   record.response = invocation->response.value_or("");
-  record.max_memory_used_mb = std::min(peak_mb, state_.function.memory_mb);
-  records::ReportMetrics metrics{record.duration_ms, pending_init_duration_ms_, state_.function.memory_mb,
-                                 record.max_memory_used_mb};
+  record.max_memory_used_mb = std::min(std::max(phase.peak_memory_mb, memory_used_mb()), state_.function.memory_mb);
+  const records::ReportMetrics metrics{record.duration_ms, pending_init_duration_ms_, state_.function.memory_mb,
+                                       record.max_memory_used_mb};
   pending_init_duration_ms_.reset();
-  emit("platform.report", records::report(*invocation, outcome, metrics, report_spans));
+  emit("platform.report", records::report(*invocation, phase.outcome, metrics, report_spans));
   state_.runtime.pending.reset();
   invokes_.push_back(record);
 
-  if (reset_reason) {
-    co_await shut_down(*reset_reason);
+  if (phase.reset_reason) {
+    co_await shut_down(*phase.reset_reason);
     needs_init_ = true;
   }
   co_return record;

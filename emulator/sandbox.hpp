@@ -60,7 +60,24 @@ class Sandbox {
   [[nodiscard]] const std::vector<std::string>& violations() const { return violations_; }
 
  private:
+  struct RuntimePhase {
+    records::Outcome outcome{"success", std::nullopt};
+    std::optional<std::string> reset_reason;  // "timeout" or "failure" when the sandbox must be reset
+    int peak_memory_mb = 0;
+    Clock::time_point ended_at;
+  };
+
   boost::asio::awaitable<bool> init(std::string phase, Clock::time_point deadline);
+  std::shared_ptr<Invocation> new_invocation(std::string payload) const;
+  std::vector<std::shared_ptr<Extension>> deliver(const std::shared_ptr<Invocation>& invocation);
+  boost::asio::awaitable<RuntimePhase> await_runtime(const Invocation& invocation,
+                                                     const std::vector<std::shared_ptr<Extension>>& subscribers,
+                                                     Clock::time_point deadline);
+  boost::asio::awaitable<double> await_extensions(const std::vector<std::shared_ptr<Extension>>& subscribers,
+                                                  Clock::time_point runtime_done, Clock::time_point deadline,
+                                                  RuntimePhase& phase);
+  static std::vector<records::Span> runtime_spans(const Invocation& invocation);
+  static bool any_exited(const std::vector<std::shared_ptr<Extension>>& extensions);
   void launch_extensions();
   void launch_runtime();
   records::Outcome init_outcome(bool finished) const;
