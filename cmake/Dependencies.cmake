@@ -34,7 +34,9 @@ add_library(lr_boost INTERFACE)
 target_link_libraries(lr_boost INTERFACE Boost::headers Threads::Threads)
 target_compile_definitions(lr_boost INTERFACE
   BOOST_ASIO_SEPARATE_COMPILATION BOOST_BEAST_SEPARATE_COMPILATION
-  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_REGEX BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_REGEX)
+# (BOOST_BEAST_USE_STD_STRING_VIEW is not set: in Boost 1.81 it only prints a deprecation message;
+# beast::string_view is boost::core::string_view, which converts to std::string_view.)
 
 if(LAMBDA_RELAY_BUILD_TESTS)
   find_package(GTest REQUIRED)
