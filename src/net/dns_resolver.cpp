@@ -197,6 +197,7 @@ Awaitable<Result<std::vector<tcp::endpoint>>> DnsResolver::resolve(std::string h
   ares_addrinfo_hints hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = ARES_AI_NUMERICSERV;  // never getservbyname(): NSS in a static binary
   const std::string service = std::to_string(port);
   ares_getaddrinfo(state->channel, host.c_str(), service.c_str(), &hints, on_addrinfo, lookup.get());
   state->schedule_timeout();
