@@ -4,7 +4,7 @@
 #pragma once
 
 #include "sandbox_state.hpp"
-#include "state_changed.hpp"
+#include "support/state_changed.hpp"
 #include "telemetry_hub.hpp"
 
 #include "net/http.hpp"

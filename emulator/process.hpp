@@ -3,7 +3,7 @@
 // with their resource usage (peak RSS, CPU) when they exit.
 #pragma once
 
-#include "state_changed.hpp"
+#include "support/state_changed.hpp"
 
 #include <lambda_relay/result.hpp>
 
@@ -21,6 +21,8 @@
 #include <vector>
 
 namespace lambda_emulator {
+
+using lambda_relay::support::StateChanged;
 
 struct ProcessSpec {
   std::string path;                // executable

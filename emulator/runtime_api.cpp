@@ -16,7 +16,7 @@ std::string validated_header_type(std::string_view type) {
   const bool function = type.starts_with("Function.");
   if (!type.starts_with("Runtime.") && !function) return "Runtime.Unknown";
   const auto rest = type.substr(type.find('.') + 1);
-  bool valid = !rest.empty() && rest[0] >= 'A' && rest[0] <= 'Z';
+  bool valid = rest.size() >= 2 && rest[0] >= 'A' && rest[0] <= 'Z';  // [A-Z][a-zA-Z]+: two letters at least
   for (char c : rest) valid = valid && std::isalpha(static_cast<unsigned char>(c));
   if (valid) return std::string(type);
   return function ? "Function.Unknown" : "Runtime.Unknown";

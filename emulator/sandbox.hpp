@@ -6,7 +6,7 @@
 #include "event_records.hpp"
 #include "process.hpp"
 #include "sandbox_state.hpp"
-#include "state_changed.hpp"
+#include "support/state_changed.hpp"
 #include "telemetry_hub.hpp"
 
 #include <optional>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "process.hpp"
+#include "support/state_changed.hpp"
 
 #include <chrono>
 #include <deque>
@@ -14,6 +15,7 @@
 
 namespace lambda_emulator {
 
+using lambda_relay::support::StateChanged;
 using Clock = std::chrono::steady_clock;
 using WallClock = std::chrono::system_clock;
 

@@ -6,7 +6,7 @@
 
 #include "process.hpp"
 #include "sandbox_state.hpp"
-#include "state_changed.hpp"
+#include "support/state_changed.hpp"
 #include "subscription.hpp"
 
 #include <deque>

@@ -1,5 +1,6 @@
-// The emulator's one synchronisation primitive: coroutines wait for a condition over shared state
-// (with a deadline), and whoever changes that state calls notify(). Single-threaded, no locks.
+// The one synchronisation primitive of lambda-relay and the emulator: coroutines wait for a condition
+// over shared state (with a deadline), and whoever changes that state calls notify(). One thread, no
+// locks, no polling.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,7 +13,7 @@
 #include <chrono>
 #include <vector>
 
-namespace lambda_emulator {
+namespace lambda_relay::support {
 
 class StateChanged {
  public:
@@ -38,7 +39,7 @@ class StateChanged {
     }
   }
 
-  // Sleeps until `deadline` regardless of notifications (for the emulator's own pacing only).
+  // Sleeps until `deadline` regardless of notifications (pacing: backoff, simulated work).
   boost::asio::awaitable<void> sleep_until(Clock::time_point deadline) {
     boost::asio::steady_timer timer(executor_, deadline);
     (void)co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
@@ -51,4 +52,4 @@ class StateChanged {
   std::vector<boost::asio::steady_timer*> waiters_;
 };
 
-}  // namespace lambda_emulator
+}  // namespace lambda_relay::support
