@@ -1,39 +1,45 @@
-// lambda-relay: wiring only. Configuration → lifecycle; the parts that do the work live in src/*/.
+// lambda-relay: wiring only. Configuration → RelayProcessor → the extension run loop.
+#include "app/relay_processor.hpp"
 #include "config/config.hpp"
 #include "log/logger.hpp"
-#include "platform/lifecycle.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <lambda_relay/extension.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
-#include <string>
 
 namespace {
 
 using namespace lambda_relay;
 
-std::string basename_of(const char* path) {
-  std::string p = path != nullptr ? path : "lambda-relay";
-  const auto slash = p.rfind('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
+// Local use without a Lambda platform: runs until SIGTERM/SIGINT.
+int run_dev_mode(const log::Logger& logger) {
+  logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
+  boost::asio::io_context io(1);
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](auto, int) { io.stop(); });
+  io.run();
+  return 0;
 }
 
-net::Awaitable<void> run_extension(platform::Lifecycle& lifecycle, const Result<config::Config>& config,
-                                   int& exit_code) {
-  auto registered = co_await lifecycle.register_extension();
-  if (!registered) {
-    exit_code = 1;
-    co_return;
+RunOptions run_options(char** argv, const Result<config::Config>& config, const log::Logger& logger) {
+  auto options = RunOptions::from(argv);
+  options.log = [&logger](LogLevel level, std::string_view message) {
+    const auto l = static_cast<log::Level>(static_cast<int>(level));
+    if (logger.enabled(l)) logger.write(l, message);
+  };
+  if (!config) {
+    options.subscribe = false;  // Init fails anyway: register, report, leave
+    return options;
   }
-  if (!config) {  // Init fails, and Lambda is told why.
-    co_await lifecycle.report_init_error(config::kConfigErrorType, config.error().message);
-    exit_code = 1;
-    co_return;
-  }
-  exit_code = co_await lifecycle.run();
+  options.runtime_api = config->runtime_api;
+  options.types = config->telemetry_types;
+  options.buffering = config->buffering;
+  options.listener_port = config->telemetry_port;
+  options.shutdown_margin = config->shutdown_margin;
+  return options;
 }
 
 }  // namespace
@@ -48,34 +54,13 @@ int main(int /*argc*/, char** argv) {
   } else {
     logger.error("invalid configuration: {}", config.error().message);
   }
+  if (config && config->dev_mode) return run_dev_mode(logger);
 
-  boost::asio::io_context io(1);
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT);
-
-  if (config && config->dev_mode) {
-    logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
-    signals.async_wait([&](auto, int) { io.stop(); });
-    io.run();
-    return 0;
+  auto options = run_options(argv, config, logger);
+  if (!config) {
+    app::InvalidConfiguration processor(make_error(std::string(config::kConfigErrorType), config.error().message));
+    return run(processor, std::move(options));
   }
-
-  const std::string runtime_api = config ? config->runtime_api : config::process_environment()("AWS_LAMBDA_RUNTIME_API").value_or("");
-  ExtensionsClient client(io.get_executor(), runtime_api);
-  if (!client.valid_runtime_api()) return 1;  // nowhere to report to; already logged
-
-  platform::LifecycleOptions options{basename_of(argv[0]), config ? config->shutdown_margin : std::chrono::milliseconds(100)};
-  platform::Lifecycle lifecycle(client, logger, options, {});
-  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
-    if (ec) return;
-    logger.info("signal {}: shutting down", signal_number);
-    lifecycle.request_stop();
-  });
-
-  int exit_code = 0;
-  boost::asio::co_spawn(io, [&]() -> net::Awaitable<void> {
-    co_await run_extension(lifecycle, config, exit_code);
-    signals.cancel();
-  }, boost::asio::detached);
-  io.run();
-  return exit_code;
+  app::RelayProcessor processor(*config, logger);
+  return run(processor, std::move(options));
 }

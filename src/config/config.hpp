@@ -5,11 +5,17 @@
 
 #include "config/environment.hpp"
 #include "log/logger.hpp"
+#include "net/url.hpp"
 
+#include <lambda_relay/extension.hpp>
 #include <lambda_relay/result.hpp>
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace lambda_relay::config {
 
@@ -20,6 +26,18 @@ struct Config {
   std::string runtime_api;  // AWS_LAMBDA_RUNTIME_API (required unless dev_mode)
   // Time kept back from the SHUTDOWN deadline so the process is gone before Lambda's SIGKILL.
   std::chrono::milliseconds shutdown_margin{100};  // LAMBDA_RELAY_SHUTDOWN_MARGIN_MS
+
+  // Telemetry API subscription.
+  std::vector<std::string> telemetry_types{"platform", "function"};  // LAMBDA_RELAY_TELEMETRY_TYPES
+  Buffering buffering;  // LAMBDA_RELAY_BUFFER_MAX_ITEMS / _MAX_BYTES / _TIMEOUT_MS (Lambda's minimums)
+  std::uint16_t telemetry_port = 0;  // LAMBDA_RELAY_TELEMETRY_PORT (0: ephemeral)
+
+  // JSON batch dispatch.
+  std::optional<net::Url> batch_url;  // LAMBDA_RELAY_BATCH_URL (alias DISPATCH_POST_URI)
+  std::size_t batch_min_items = 1;    // LAMBDA_RELAY_BATCH_MIN_ITEMS (alias DISPATCH_MIN_BATCH_SIZE)
+
+  // Delivery.
+  std::size_t max_buffer_bytes = 8 * 1024 * 1024;  // LAMBDA_RELAY_MAX_BUFFER_BYTES
 };
 
 // The error type lambda-relay reports to `init/error` for configuration problems.

@@ -53,6 +53,10 @@ Logger::Logger(std::string component, Level threshold, Format format, int fd)
     : component_(std::move(component)), threshold_(threshold), format_(format), fd_(fd) {}
 
 void Logger::write(Level level, std::string_view message) const {
+  if (sink_) {
+    sink_(level, message);
+    return;
+  }
   std::string line;
   line.reserve(message.size() + component_.size() + 64);
   if (format_ == Format::json) {

@@ -6,6 +6,7 @@
 
 #include <lambda_relay/result.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,9 @@ class Logger {
   [[nodiscard]] bool enabled(Level level) const noexcept { return level >= threshold_ && level != Level::off; }
   void set_threshold(Level level) noexcept { threshold_ = level; }
   void set_format(Format format) noexcept { format_ = format; }
+  // Hands every record (level, message) to `sink` instead of writing it (library users' own logging).
+  void set_sink(std::function<void(Level, std::string_view)> sink) { sink_ = std::move(sink); }
+  [[nodiscard]] const std::string& component() const noexcept { return component_; }
 
   // Writes one record with a single write(2): lines from several processes never interleave.
   void write(Level level, std::string_view message) const;
@@ -50,6 +54,7 @@ class Logger {
   Level threshold_;
   Format format_;
   int fd_;
+  std::function<void(Level, std::string_view)> sink_;
 };
 
 }  // namespace lambda_relay::log

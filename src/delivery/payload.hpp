@@ -1,0 +1,18 @@
+// One unit of outbound data: a request body for one upstream, with what accounting needs.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lambda_relay::delivery {
+
+struct Payload {
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::size_t items = 1;  // events, envelopes, profiles inside (for accounting)
+};
+
+}  // namespace lambda_relay::delivery

@@ -1,0 +1,29 @@
+#include "export/json_batch.hpp"
+
+#include <lambda_relay/decode.hpp>
+
+namespace lambda_relay::exporters {
+
+JsonBatchExporter::JsonBatchExporter(delivery::DeliveryEngine& engine, delivery::DeliveryEngine::UpstreamId upstream,
+                                     std::size_t min_items)
+    : engine_(engine), upstream_(upstream), min_items_(std::max<std::size_t>(1, min_items)) {}
+
+void JsonBatchExporter::add(const telemetry::Event& event) {
+  batch_ += pending_items_ == 0 ? '[' : ',';
+  batch_ += telemetry::encode(event);
+  ++pending_items_;
+  if (pending_items_ >= min_items_ || batch_.size() >= kMaxBatchBytes) submit_pending();
+}
+
+void JsonBatchExporter::submit_pending() {
+  if (pending_items_ == 0) return;
+  batch_ += ']';
+  delivery::Payload payload;
+  payload.body = std::move(batch_);
+  payload.items = pending_items_;
+  if (!engine_.submit(upstream_, std::move(payload))) refused_items_ += pending_items_;
+  batch_.clear();
+  pending_items_ = 0;
+}
+
+}  // namespace lambda_relay::exporters

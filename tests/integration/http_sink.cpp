@@ -1,0 +1,37 @@
+#include "http_sink.hpp"
+
+#include <stdexcept>
+
+namespace lambda_relay::testing {
+
+HttpSink::HttpSink()
+    : server_(io_.get_executor(), [this](net::Request& request) -> net::Awaitable<net::Response> {
+        {
+          std::lock_guard lock(mutex_);
+          bodies_.push_back(request.body());
+        }
+        co_return net::make_response(request, net::http::status::ok, "{}");
+      }, net::ServerLimits{16 * 1024, 64 * 1024 * 1024}) {
+  auto bound = server_.listen({boost::asio::ip::make_address_v4("127.0.0.1"), 0});
+  if (!bound) throw std::runtime_error(bound.error().message);
+  port_ = bound->port();
+  server_.start();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+HttpSink::~HttpSink() {
+  boost::asio::post(io_, [this] { server_.stop(); });
+  io_.stop();
+  thread_.join();
+}
+
+std::string HttpSink::url(std::string_view path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+}
+
+std::vector<std::string> HttpSink::bodies() const {
+  std::lock_guard lock(mutex_);
+  return bodies_;
+}
+
+}  // namespace lambda_relay::testing
