@@ -1,0 +1,33 @@
+// ISO-8601 UTC times as the Telemetry API writes them ("2025-06-10T14:03:11.402Z"), to and from
+// telemetry::Timestamp (microseconds since the epoch), without libc's time functions.
+#pragma once
+
+#include <lambda_relay/telemetry.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lambda_relay::telemetry {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (any year; month 1..12, day 1..31).
+[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) noexcept {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto year_of_era = static_cast<unsigned>(year - era * 400);                      // [0, 399]
+  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
+  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)". Any number of fractional digits (beyond microseconds
+// they are truncated). The result must fall within the years 0000..9999. Nothing on a malformed text.
+[[nodiscard]] std::optional<Timestamp> parse_timestamp(std::string_view text) noexcept;
+
+// Appends "YYYY-MM-DDTHH:MM:SS.mmmZ", or ".uuuuuuZ" when the time is not a whole millisecond.
+// Times outside the years 0000..9999 are clamped to that range.
+void append_timestamp(std::string& out, Timestamp time);
+[[nodiscard]] std::string format_timestamp(Timestamp time);
+
+}  // namespace lambda_relay::telemetry
