@@ -16,10 +16,10 @@ using namespace lambda_relay;
 
 // Local use without a Lambda platform: runs until SIGTERM/SIGINT.
 int run_dev_mode(const log::Logger& logger) {
-  logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
   boost::asio::io_context io(1);
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT);
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT);  // before the first log line: it says we are up
   signals.async_wait([&](auto, int) { io.stop(); });
+  logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
   io.run();
   return 0;
 }

@@ -139,7 +139,9 @@ TEST(TelemetryPipeline, OwnLogLinesAreNeverExportedEvenWhenSubscribedToExtension
   }
   // ...and the relay did log (the filter, not silence, keeps them out).
   std::size_t own_lines = 0;
-  for (const auto& e : platform_events(run.report)) own_lines += e.type == "extension" ? 1 : 0;
+  for (const auto& e : platform_events(run.report)) {
+    if (e.type == "extension") ++own_lines;
+  }
   EXPECT_GT(own_lines, 0U);
 }
 
