@@ -55,6 +55,7 @@ int run_emulator(EmulatorOptions options) {
 
   SandboxState state;
   state.function = options.function;
+  state.telemetry_schema_versions = options.telemetry_schema_versions;
   PlatformApi api(state, changed, telemetry);
   lambda_relay::net::HttpServer server(io.get_executor(), [&api](lambda_relay::net::Request& request) {
     return api.handle(request);

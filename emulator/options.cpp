@@ -51,6 +51,8 @@ std::string usage() {
   --log-format text|json AWS_LAMBDA_LOG_FORMAT of the function
   --idle-ms MS           how long the sandbox stays frozen between invokes (default 20)
   --runtime-api-host H   host advertised in AWS_LAMBDA_RUNTIME_API (default 127.0.0.1)
+  --schema-versions L    Telemetry API schema versions the platform accepts (default
+                         2022-07-01,2022-12-13,2025-01-29): plays an older platform
   --env K=V              extra environment variable for the runtime and the extensions (repeatable)
   --sink                 start an embedded upstream and point lambda-relay's upstream variables at it
   --json FILE            write all measurements as JSON
@@ -137,6 +139,17 @@ Result<EmulatorOptions> parse_options(int argc, char** argv) {
         auto n = to_number(arg, v, 0, 600'000);
         if (!n) return n.error();
         o.idle = std::chrono::milliseconds(*n);
+        return {};
+      });
+    } else if (arg == "--schema-versions") {
+      r = take([&](const std::string& v) -> Result<void> {
+        o.telemetry_schema_versions.clear();
+        for (std::size_t start = 0; start < v.size();) {
+          const auto comma = std::min(v.find(',', start), v.size());
+          o.telemetry_schema_versions.push_back(v.substr(start, comma - start));
+          start = comma + 1;
+        }
+        if (o.telemetry_schema_versions.empty()) return make_error("usage", "--schema-versions needs a list");
         return {};
       });
     } else if (arg == "--runtime-api-host") {

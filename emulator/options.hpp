@@ -18,6 +18,7 @@ struct EmulatorOptions {
   std::vector<std::string> payloads;
   std::chrono::milliseconds idle{20};
   std::string runtime_api_host = "127.0.0.1";
+  std::vector<std::string> telemetry_schema_versions{"2022-07-01", "2022-12-13", "2025-01-29"};
   std::optional<std::string> json_path;
   bool quiet = false;
   bool sink = false;

@@ -106,6 +106,7 @@ struct SandboxState {
   bool init_open = false;  // registration and subscriptions allowed
   std::string init_phase = "init";
   std::string runtime_api;  // host:port advertised
+  std::vector<std::string> telemetry_schema_versions{"2022-07-01", "2022-12-13", "2025-01-29"};  // accepted
 
   [[nodiscard]] std::shared_ptr<Extension> find_by_id(std::string_view id) const {
     for (const auto& e : extensions) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace lambda_emulator {
@@ -150,12 +151,12 @@ Result<Subscription> parse(std::string_view body, SubscriptionApi api) {
 
 }  // namespace
 
-Result<Subscription> parse_telemetry_subscription(std::string_view body) {
+Result<Subscription> parse_telemetry_subscription(std::string_view body, const std::vector<std::string>& accepted) {
   auto parsed = parse(body, SubscriptionApi::telemetry);
   if (!parsed) return parsed;
   const auto& v = parsed->schema_version;
-  if (v != "2022-07-01" && v != "2022-12-13" && v != "2025-01-29") {
-    return invalid(fmt::format("unsupported schemaVersion \"{}\" (2022-07-01, 2022-12-13, 2025-01-29)", v));
+  if (std::find(accepted.begin(), accepted.end(), v) == accepted.end()) {
+    return invalid(fmt::format("unsupported schemaVersion \"{}\" ({})", v, fmt::join(accepted, ", ")));
   }
   return parsed;
 }

@@ -37,8 +37,13 @@ struct Subscription {
 inline constexpr Buffering kMinBuffering{1'000, 262'144, 25};
 inline constexpr Buffering kMaxBuffering{10'000, 1'048'576, 30'000};
 
-// Both return Error{"ValidationError", reason} for a body Lambda would reject with 400.
-[[nodiscard]] lambda_relay::Result<Subscription> parse_telemetry_subscription(std::string_view body);
+// The Telemetry API schema versions a current platform accepts.
+inline const std::vector<std::string> kTelemetrySchemaVersions{"2022-07-01", "2022-12-13", "2025-01-29"};
+
+// Both return Error{"ValidationError", reason} for a body Lambda would reject with 400. `accepted`
+// lets the emulator play an older platform that does not know the newest versions.
+[[nodiscard]] lambda_relay::Result<Subscription> parse_telemetry_subscription(
+    std::string_view body, const std::vector<std::string>& accepted = kTelemetrySchemaVersions);
 [[nodiscard]] lambda_relay::Result<Subscription> parse_logs_subscription(std::string_view body);
 
 }  // namespace lambda_emulator

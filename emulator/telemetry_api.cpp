@@ -34,7 +34,7 @@ net::Response PlatformApi::subscribe(net::Request& request, SubscriptionApi api)
     return net::make_error_response(request, http::status::bad_request, "ValidationError",
                                     "the Telemetry API and the Logs API cannot both be used by one extension");
   }
-  auto subscription = telemetry ? parse_telemetry_subscription(request.body()) : parse_logs_subscription(request.body());
+  auto subscription = telemetry ? parse_telemetry_subscription(request.body(), state_.telemetry_schema_versions) : parse_logs_subscription(request.body());
   if (!subscription) {
     return net::make_error_response(request, http::status::bad_request, subscription.error().code,
                                     subscription.error().message);

@@ -159,6 +159,20 @@ TEST(TelemetryPipeline, SubscribesWithTheNewestSchemaVersion) {
   EXPECT_EQ(types, (std::vector<std::string_view>{"platform", "function"}));
 }
 
+TEST(TelemetryPipeline, FallsBackToAnOlderSchemaVersionWhenThePlatformRejectsTheNewest) {
+  HttpSink sink;
+  ExtensionsDir extensions;
+  extensions.add("lambda-relay", LAMBDA_RELAY_PATH);
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--invokes", "2", "--schema-versions",
+                "2022-07-01,2022-12-13", "--env", "LAMBDA_RELAY_BATCH_URL=" + sink.url("/batch")},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto subscriber = run.report["telemetry"]["subscribers"].at(0);
+  EXPECT_EQ(subscriber["schema_version"].str(), "2022-12-13");
+  EXPECT_GT(collect(sink).events.size(), 0U) << "subscribed, but nothing was delivered";
+}
+
 TEST(ExampleExtension, TelemetryPrinterReceivesEveryPlatformAndFunctionEventOfARun) {
   ExtensionsDir extensions;
   extensions.add("telemetry-printer", TELEMETRY_PRINTER_PATH);
