@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <memory>
@@ -103,6 +104,12 @@ T& next_slot(std::vector<T>& items, std::size_t& used) {
   return items.emplace_back();
 }
 
+// Drops the elements after the first `used` (those of an earlier, longer event).
+template <typename T>
+inline void truncate(std::vector<T>& items, std::size_t used) {
+  if (items.size() != used) items.resize(used);
+}
+
 template <typename T>
 void keep_if(std::optional<T>& field, bool seen) {
   if (!seen) field.reset();
@@ -120,6 +127,48 @@ void assign(std::optional<std::string>& field, std::string_view text) {
   } else {
     field.emplace(text);
   }
+}
+
+// key == literal, with the length known at compile time (memcmp inlined).
+template <std::size_t N>
+inline bool is(std::string_view key, const char (&literal)[N]) noexcept {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
+
+// Eight bytes at a time (SWAR). Reading up to 7 bytes past a string is safe: strings lie inside the
+// document, which is followed by SIMDJSON_PADDING bytes.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+inline std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+// High bit set in each byte of `word` that equals `byte` (exact for the lowest match).
+inline std::uint64_t match_byte(std::uint64_t word, unsigned char byte) noexcept {
+  const std::uint64_t x = word ^ (kOnes * byte);
+  return (x - kOnes) & ~x & kHighs;
+}
+inline bool has_backslash(const char* p, std::size_t size) noexcept {
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    if (match_byte(load8(p + i), '\\') != 0) return true;
+  }
+  for (; i < size; ++i) {
+    if (p[i] == '\\') return true;
+  }
+  return false;
+}
+// The first '"' or '\\' at or after p (or `limit`).
+inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
+  while (limit - p >= 8) {
+    const std::uint64_t word = load8(p);
+    const std::uint64_t hits = match_byte(word, '"') | match_byte(word, '\\');
+    if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
+    p += 8;
+  }
+  while (p < limit && *p != '"' && *p != '\\') ++p;
+  return p;
 }
 
 constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -221,8 +270,24 @@ class EventDecoder {
     bool null = false;
     return value.is_null().get(null) == simdjson::SUCCESS && null;
   }
+  // A string without escapes is read straight from the input (most of Lambda's strings); the others
+  // are unescaped by simdjson.
+  static bool plain_string(od::value& value, std::string_view& out) {
+    std::string_view token = value.raw_json_token();
+    if (token.empty() || token.front() != '"') return false;
+    while (token.size() > 1 && is_space(token.back())) token.remove_suffix(1);
+    if (token.size() < 2 || token.back() != '"') return false;
+    token = token.substr(1, token.size() - 2);
+    if (has_backslash(token.data(), token.size())) return false;
+    out = token;
+    return true;
+  }
+  static error_code get_string(od::value& value, std::string_view& out) {
+    if (plain_string(value, out)) return simdjson::SUCCESS;
+    return value.get_string().get(out);
+  }
   bool view(od::value& value, const Path& path, std::string_view& out) {
-    const error_code code = value.get_string().get(out);
+    const error_code code = get_string(value, out);
     if (code == simdjson::SUCCESS) return true;
     return fail(value, path, code == simdjson::INCORRECT_TYPE ? "is not a string" : "is not a valid string", code);
   }
@@ -235,7 +300,7 @@ class EventDecoder {
   // Optional fields: null counts as absent.
   bool opt_string(od::value& value, const Path& path, std::optional<std::string>& out, bool& seen) {
     std::string_view text;
-    const error_code code = value.get_string().get(text);
+    const error_code code = get_string(value, text);
     if (code == simdjson::SUCCESS) {
       assign(out, text);
       seen = true;
@@ -257,6 +322,12 @@ class EventDecoder {
     return fail(value, path, code == simdjson::INCORRECT_TYPE ? "is not a number" : "is not a valid number", code);
   }
   bool opt_milliseconds(od::value& value, const Path& path, std::optional<Milliseconds>& out, bool& seen) {
+    double number = 0;
+    if (value.get_double().get(number) == simdjson::SUCCESS) {
+      out = Milliseconds(number);
+      seen = true;
+      return true;
+    }
     if (is_null(value)) {
       seen = false;
       return true;
@@ -307,11 +378,22 @@ class EventDecoder {
   template <typename Int>
   bool opt_integer(od::value& value, const Path& path, std::optional<Int>& out, bool& seen,
                    bool allow_digit_string = false) {
+    Int number{};
+    error_code code;
+    if constexpr (std::is_signed_v<Int>) {
+      code = value.get_int64().get(number);
+    } else {
+      code = value.get_uint64().get(number);
+    }
+    if (code == simdjson::SUCCESS) {
+      out = number;
+      seen = true;
+      return true;
+    }
     if (is_null(value)) {
       seen = false;
       return true;
     }
-    Int number{};
     if (!integer(value, path, number, allow_digit_string)) return false;
     out = number;
     seen = true;
@@ -320,7 +402,7 @@ class EventDecoder {
   bool time(od::value& value, const Path& path, Timestamp& out) {
     std::string_view text;
     if (!view(value, path, text)) return false;
-    const auto parsed = parse_timestamp(text);
+    const auto parsed = parse_time_(text);
     if (!parsed) return fail(value, path, "is not an ISO-8601 time", simdjson::SUCCESS);
     out = *parsed;
     return true;
@@ -360,16 +442,28 @@ class EventDecoder {
     if (code == simdjson::SUCCESS) return true;
     return fail(value, path, "is not an array", code);
   }
+  // A key without escapes, straight from the input (stage 1 guarantees its closing quote).
+  bool plain_key(od::field& field, std::string_view& out) const {
+    const char* start = field.key().raw();
+    const char* limit = base_ + length_;
+    if (start < base_ || start >= limit) return false;
+    const char* end = find_quote_or_backslash(start, limit);
+    if (end == limit || *end != '"') return false;
+    out = std::string_view(start, static_cast<std::size_t>(end - start));
+    return true;
+  }
   // Iterates the fields of `object`, calling on_field(key, value); stops at the first failure.
   template <typename OnField>
   bool fields(od::object& object, const Path* path, const char* at, OnField&& on_field) {
     for (auto result : object) {
-      od::field field;
-      error_code code = std::move(result).get(field);
+      error_code code = result.error();
       if (code != simdjson::SUCCESS) return fail(at, path, path ? "is not a valid object" : "not a valid object", code);
+      od::field& field = result.value_unsafe();
       std::string_view key;
-      code = field.unescaped_key().get(key);
-      if (code != simdjson::SUCCESS) return fail(at, path, path ? "has a malformed key" : "malformed key", code);
+      if (!plain_key(field, key)) {
+        code = field.unescaped_key().get(key);
+        if (code != simdjson::SUCCESS) return fail(at, path, path ? "has a malformed key" : "malformed key", code);
+      }
       if (!on_field(key, field.value())) return false;
     }
     return true;
@@ -378,9 +472,9 @@ class EventDecoder {
   bool elements(od::array& array, const Path& path, const char* at, OnElement&& on_element) {
     std::size_t index = 0;
     for (auto result : array) {
-      od::value element;
-      const error_code code = std::move(result).get(element);
+      const error_code code = result.error();
       if (code != simdjson::SUCCESS) return fail(at, &path, "is not a valid array", code);
+      od::value& element = result.value_unsafe();
       const Path element_path{&path, {}, index};
       if (!on_element(element, element_path)) return false;
       ++index;
@@ -395,7 +489,7 @@ class EventDecoder {
       return string(item, item_path, next_slot(out, used));
     });
     if (!ok) return false;
-    out.resize(used);
+    truncate(out, used);
     return true;
   }
 
@@ -411,7 +505,7 @@ class EventDecoder {
         code = value.get_object().get(object);
         if (code != simdjson::SUCCESS) return fail(value, path, "is not valid JSON", code);
         const char* at = value.raw_json_token().data();
-        return fields(object, &path, at, [&](std::string_view key, od::value member) {
+        return fields(object, &path, at, [&](std::string_view key, od::value& member) {
           const Path member_path{&path, key, 0};
           return validate(member, member_path, depth + 1);
         });
@@ -478,9 +572,9 @@ class EventDecoder {
     if (!this->object(value, path, object)) return false;
     bool name = false, start = false, duration = false;
     std::size_t unknown_used = 0;
-    const bool ok = fields(object, &path, value.raw_json_token().data(), [&](std::string_view key, od::value field) {
+    const bool ok = fields(object, &path, value.raw_json_token().data(), [&](std::string_view key, od::value& field) {
       const Path field_path{&path, key, 0};
-      if (key == "name") {
+      if (is(key, "name")) {
         std::string_view text;
         if (!view(field, field_path, text)) return false;
         name = true;
@@ -488,11 +582,11 @@ class EventDecoder {
         out.name_text.assign(text);
         return true;
       }
-      if (key == "start") {
+      if (is(key, "start")) {
         start = true;
         return time(field, field_path, out.start);
       }
-      if (key == "durationMs") {
+      if (is(key, "durationMs")) {
         duration = true;
         return milliseconds(field, field_path, out.duration);
       }
@@ -505,7 +599,7 @@ class EventDecoder {
     }
     if (!start) out.start = Timestamp{};
     if (!duration) out.duration = Milliseconds{};
-    out.unknown.resize(unknown_used);
+    truncate(out.unknown, unknown_used);
     return true;
   }
   bool spans(od::value& value, const Path& path, std::vector<Span>& out) {
@@ -520,7 +614,7 @@ class EventDecoder {
       return span(item, item_path, next_slot(out, used));
     });
     if (!ok) return false;
-    out.resize(used);
+    truncate(out, used);
     return true;
   }
   bool tracing(od::value& value, const Path& path, std::optional<TraceContext>& out, bool& seen) {
@@ -534,14 +628,14 @@ class EventDecoder {
     seen = true;
     bool span_id = false, type = false, trace_value = false;
     std::size_t unknown_used = 0;
-    const bool ok = fields(object, &path, value.raw_json_token().data(), [&](std::string_view key, od::value field) {
+    const bool ok = fields(object, &path, value.raw_json_token().data(), [&](std::string_view key, od::value& field) {
       const Path field_path{&path, key, 0};
-      if (key == "spanId") return opt_string(field, field_path, trace.span_id, span_id);
-      if (key == "type") {
+      if (is(key, "spanId")) return opt_string(field, field_path, trace.span_id, span_id);
+      if (is(key, "type")) {
         type = true;
         return string(field, field_path, trace.type);
       }
-      if (key == "value") {
+      if (is(key, "value")) {
         trace_value = true;
         return string(field, field_path, trace.value);
       }
@@ -551,7 +645,7 @@ class EventDecoder {
     keep_if(trace.span_id, span_id);
     if (!type) trace.type.clear();
     if (!trace_value) trace.value.clear();
-    trace.unknown.resize(unknown_used);
+    truncate(trace.unknown, unknown_used);
     return true;
   }
 
@@ -587,6 +681,7 @@ class EventDecoder {
   error_code code_ = simdjson::SUCCESS;
   std::size_t offset_ = 0;
   std::string detail_;
+  TimestampParser parse_time_;
 };
 
 bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
@@ -602,9 +697,9 @@ bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
   std::string time_detail;
   error_code time_code = simdjson::SUCCESS;
 
-  const bool ok = fields(envelope, nullptr, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(envelope, nullptr, at, [&](std::string_view key, od::value& value) {
     const std::size_t index = position++;
-    if (key == "time") {
+    if (is(key, "time")) {
       const Path path{nullptr, "time", 0};
       if (has_time) return fail(value, path, "appears twice", simdjson::SUCCESS);
       has_time = true;
@@ -617,7 +712,7 @@ bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
       }
       return true;
     }
-    if (key == "type") {
+    if (is(key, "type")) {
       const Path path{nullptr, "type", 0};
       if (has_type) return fail(value, path, "appears twice", simdjson::SUCCESS);
       std::string_view text;
@@ -629,7 +724,7 @@ bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
       type_known_ = true;
       return true;
     }
-    if (key == "record") {
+    if (is(key, "record")) {
       const Path path{nullptr, "record", 0};
       if (has_record) return fail(value, path, "appears twice", simdjson::SUCCESS);
       has_record = true;
@@ -671,7 +766,7 @@ bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
       }
     }
   }
-  event.unknown.resize(unknown_used);
+  truncate(event.unknown, unknown_used);
   return true;
 }
 
@@ -733,30 +828,30 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
   // A key whose value is not a string is left alone (runtimes write e.g. numeric levels).
   auto optional_text = [&](od::value& field, const Path& field_path, std::optional<std::string>& target, bool& seen) {
     std::string_view text;
-    if (field.get_string().get(text) == simdjson::SUCCESS) {
+    if (get_string(field, text) == simdjson::SUCCESS) {
       assign(target, text);
       seen = true;
       return true;
     }
     return validate(field, field_path, 1);
   };
-  const bool ok = fields(object, &path, start, [&](std::string_view key, od::value field) {
+  const bool ok = fields(object, &path, start, [&](std::string_view key, od::value& field) {
     const Path field_path{&path, key, 0};
-    if (key == "message") {
+    if (is(key, "message")) {
       std::string_view text;
-      if (field.get_string().get(text) == simdjson::SUCCESS) {
+      if (get_string(field, text) == simdjson::SUCCESS) {
         out.text.assign(text);
         message = true;
         return true;
       }
       return validate(field, field_path, 1);
     }
-    if (key == "timestamp") return optional_text(field, field_path, out.timestamp, timestamp);
-    if (key == "level") return optional_text(field, field_path, out.level, level);
-    if (key == "requestId") return optional_text(field, field_path, out.request_id, request_id);
-    if (key == "AWSRequestId" && !request_id) {
+    if (is(key, "timestamp")) return optional_text(field, field_path, out.timestamp, timestamp);
+    if (is(key, "level")) return optional_text(field, field_path, out.level, level);
+    if (is(key, "requestId")) return optional_text(field, field_path, out.request_id, request_id);
+    if (is(key, "AWSRequestId") && !request_id) {
       std::string_view text;
-      if (field.get_string().get(text) == simdjson::SUCCESS) {
+      if (get_string(field, text) == simdjson::SUCCESS) {
         assign(out.request_id, text);
         aws_request_id = true;
         return true;
@@ -783,22 +878,22 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   bool init_type = false, phase = false, runtime_version = false, runtime_arn = false, function_name = false,
        function_version = false, instance_id = false, max_memory = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "initializationType") {
+    if (is(key, "initializationType")) {
       init_type = true;
       return named(value, field, out.initialization_type, parse_init_type);
     }
-    if (key == "phase") {
+    if (is(key, "phase")) {
       phase = true;
       return named(value, field, out.phase, parse_init_phase);
     }
-    if (key == "runtimeVersion") return opt_string(value, field, out.runtime_version, runtime_version);
-    if (key == "runtimeVersionArn") return opt_string(value, field, out.runtime_version_arn, runtime_arn);
-    if (key == "functionName") return opt_string(value, field, out.function_name, function_name);
-    if (key == "functionVersion") return opt_string(value, field, out.function_version, function_version);
-    if (key == "instanceId") return opt_string(value, field, out.instance_id, instance_id);
-    if (key == "instanceMaxMemory") return opt_integer(value, field, out.instance_max_memory, max_memory, true);
+    if (is(key, "runtimeVersion")) return opt_string(value, field, out.runtime_version, runtime_version);
+    if (is(key, "runtimeVersionArn")) return opt_string(value, field, out.runtime_version_arn, runtime_arn);
+    if (is(key, "functionName")) return opt_string(value, field, out.function_name, function_name);
+    if (is(key, "functionVersion")) return opt_string(value, field, out.function_version, function_version);
+    if (is(key, "instanceId")) return opt_string(value, field, out.instance_id, instance_id);
+    if (is(key, "instanceMaxMemory")) return opt_integer(value, field, out.instance_max_memory, max_memory, true);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -810,26 +905,26 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(out.function_version, function_version);
   keep_if(out.instance_id, instance_id);
   keep_if(out.instance_max_memory, max_memory);
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, InitRuntimeDone& out) {
   bool init_type = false, phase = false, status = false, error_type = false, spans_seen = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "initializationType") {
+    if (is(key, "initializationType")) {
       init_type = true;
       return named(value, field, out.initialization_type, parse_init_type);
     }
-    if (key == "phase") return opt_named(value, field, out.phase, phase, parse_init_phase);
-    if (key == "status") {
+    if (is(key, "phase")) return opt_named(value, field, out.phase, phase, parse_init_phase);
+    if (is(key, "status")) {
       status = true;
       return named(value, field, out.status, parse_status);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "spans") {
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
@@ -841,7 +936,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!status) unset(out.status);
   keep_if(out.error_type, error_type);
   if (!spans_seen) out.spans.clear();
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
@@ -849,35 +944,35 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   bool init_type = false, phase = false, status = false, error_type = false, spans_seen = false, duration = false,
        billed = false;
   std::size_t unknown_used = 0, metrics_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "initializationType") {
+    if (is(key, "initializationType")) {
       init_type = true;
       return named(value, field, out.initialization_type, parse_init_type);
     }
-    if (key == "phase") {
+    if (is(key, "phase")) {
       phase = true;
       return named(value, field, out.phase, parse_init_phase);
     }
-    if (key == "status") return opt_named(value, field, out.status, status, parse_status);
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "spans") {
+    if (is(key, "status")) return opt_named(value, field, out.status, status, parse_status);
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
-    if (key == "metrics") {
+    if (is(key, "metrics")) {
       duration = billed = false;
       metrics_used = 0;
       if (is_null(value)) return true;
       od::object metrics;
       if (!this->object(value, field, metrics)) return false;
-      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value number) {
+      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
-        if (metric == "durationMs") {
+        if (is(metric, "durationMs")) {
           duration = true;
           return milliseconds(number, metric_path, out.duration);
         }
-        if (metric == "billedDurationMs") return opt_integer(number, metric_path, out.billed_duration_ms, billed);
+        if (is(metric, "billedDurationMs")) return opt_integer(number, metric_path, out.billed_duration_ms, billed);
         return unknown(metric, number, &field, out.unknown_metrics, metrics_used);
       });
     }
@@ -891,24 +986,24 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!spans_seen) out.spans.clear();
   if (!duration) out.duration = Milliseconds{};
   keep_if(out.billed_duration_ms, billed);
-  out.unknown.resize(unknown_used);
-  out.unknown_metrics.resize(metrics_used);
+  truncate(out.unknown, unknown_used);
+  truncate(out.unknown_metrics, metrics_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, Start& out) {
   bool request_id = false, version = false, function_arn = false, tenant_id = false, tracing_seen = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "requestId") {
+    if (is(key, "requestId")) {
       request_id = true;
       return string(value, field, out.request_id);
     }
-    if (key == "version") return opt_string(value, field, out.version, version);
-    if (key == "functionArn") return opt_string(value, field, out.function_arn, function_arn);
-    if (key == "tenantId") return opt_string(value, field, out.tenant_id, tenant_id);
-    if (key == "tracing") return tracing(value, field, out.tracing, tracing_seen);
+    if (is(key, "version")) return opt_string(value, field, out.version, version);
+    if (is(key, "functionArn")) return opt_string(value, field, out.function_arn, function_arn);
+    if (is(key, "tenantId")) return opt_string(value, field, out.tenant_id, tenant_id);
+    if (is(key, "tracing")) return tracing(value, field, out.tracing, tracing_seen);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -917,7 +1012,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(out.function_arn, function_arn);
   keep_if(out.tenant_id, tenant_id);
   keep_if(out.tracing, tracing_seen);
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
@@ -925,36 +1020,36 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   bool request_id = false, status = false, error_type = false, duration = false, produced = false,
        spans_seen = false, tracing_seen = false, tenant_id = false;
   std::size_t unknown_used = 0, metrics_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "requestId") {
+    if (is(key, "requestId")) {
       request_id = true;
       return string(value, field, out.request_id);
     }
-    if (key == "status") {
+    if (is(key, "status")) {
       status = true;
       return named(value, field, out.status, parse_status);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "metrics") {
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "metrics")) {
       duration = produced = false;
       metrics_used = 0;
       if (is_null(value)) return true;
       od::object metrics;
       if (!this->object(value, field, metrics)) return false;
-      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value number) {
+      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
-        if (metric == "durationMs") return opt_milliseconds(number, metric_path, out.duration, duration);
-        if (metric == "producedBytes") return opt_integer(number, metric_path, out.produced_bytes, produced);
+        if (is(metric, "durationMs")) return opt_milliseconds(number, metric_path, out.duration, duration);
+        if (is(metric, "producedBytes")) return opt_integer(number, metric_path, out.produced_bytes, produced);
         return unknown(metric, number, &field, out.unknown_metrics, metrics_used);
       });
     }
-    if (key == "spans") {
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
-    if (key == "tracing") return tracing(value, field, out.tracing, tracing_seen);
-    if (key == "tenantId") return opt_string(value, field, out.tenant_id, tenant_id);
+    if (is(key, "tracing")) return tracing(value, field, out.tracing, tracing_seen);
+    if (is(key, "tenantId")) return opt_string(value, field, out.tenant_id, tenant_id);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -966,8 +1061,8 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!spans_seen) out.spans.clear();
   keep_if(out.tracing, tracing_seen);
   keep_if(out.tenant_id, tenant_id);
-  out.unknown.resize(unknown_used);
-  out.unknown_metrics.resize(metrics_used);
+  truncate(out.unknown, unknown_used);
+  truncate(out.unknown_metrics, metrics_used);
   return true;
 }
 
@@ -978,46 +1073,46 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
        billed_restore = false;
   std::size_t unknown_used = 0, metrics_used = 0;
   ReportMetrics& metrics = out.metrics;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "requestId") {
+    if (is(key, "requestId")) {
       request_id = true;
       return string(value, field, out.request_id);
     }
-    if (key == "status") {
+    if (is(key, "status")) {
       status = true;
       return named(value, field, out.status, parse_status);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "metrics") {
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "metrics")) {
       duration = billed = memory = max_memory = init = restore = billed_restore = false;
       metrics_used = 0;
       if (is_null(value)) return true;
       od::object object_metrics;
       if (!this->object(value, field, object_metrics)) return false;
-      return fields(object_metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value number) {
+      return fields(object_metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
-        if (metric == "durationMs") {
+        if (is(metric, "durationMs")) {
           duration = true;
           return milliseconds(number, metric_path, metrics.duration);
         }
-        if (metric == "billedDurationMs") return opt_integer(number, metric_path, metrics.billed_duration_ms, billed);
-        if (metric == "memorySizeMB") return opt_integer(number, metric_path, metrics.memory_size_mb, memory);
-        if (metric == "maxMemoryUsedMB") return opt_integer(number, metric_path, metrics.max_memory_used_mb, max_memory);
-        if (metric == "initDurationMs") return opt_milliseconds(number, metric_path, metrics.init_duration, init);
-        if (metric == "restoreDurationMs") return opt_milliseconds(number, metric_path, metrics.restore_duration, restore);
-        if (metric == "billedRestoreDurationMs") {
+        if (is(metric, "billedDurationMs")) return opt_integer(number, metric_path, metrics.billed_duration_ms, billed);
+        if (is(metric, "memorySizeMB")) return opt_integer(number, metric_path, metrics.memory_size_mb, memory);
+        if (is(metric, "maxMemoryUsedMB")) return opt_integer(number, metric_path, metrics.max_memory_used_mb, max_memory);
+        if (is(metric, "initDurationMs")) return opt_milliseconds(number, metric_path, metrics.init_duration, init);
+        if (is(metric, "restoreDurationMs")) return opt_milliseconds(number, metric_path, metrics.restore_duration, restore);
+        if (is(metric, "billedRestoreDurationMs")) {
           return opt_integer(number, metric_path, metrics.billed_restore_duration_ms, billed_restore);
         }
         return unknown(metric, number, &field, metrics.unknown, metrics_used);
       });
     }
-    if (key == "spans") {
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
-    if (key == "tracing") return tracing(value, field, out.tracing, tracing_seen);
-    if (key == "tenantId") return opt_string(value, field, out.tenant_id, tenant_id);
+    if (is(key, "tracing")) return tracing(value, field, out.tracing, tracing_seen);
+    if (is(key, "tenantId")) return opt_string(value, field, out.tenant_id, tenant_id);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -1031,11 +1126,11 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(metrics.init_duration, init);
   keep_if(metrics.restore_duration, restore);
   keep_if(metrics.billed_restore_duration_ms, billed_restore);
-  metrics.unknown.resize(metrics_used);
+  truncate(metrics.unknown, metrics_used);
   if (!spans_seen) out.spans.clear();
   keep_if(out.tracing, tracing_seen);
   keep_if(out.tenant_id, tenant_id);
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
@@ -1043,14 +1138,14 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   bool runtime_version = false, runtime_arn = false, function_name = false, function_version = false,
        instance_id = false, max_memory = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "runtimeVersion") return opt_string(value, field, out.runtime_version, runtime_version);
-    if (key == "runtimeVersionArn") return opt_string(value, field, out.runtime_version_arn, runtime_arn);
-    if (key == "functionName") return opt_string(value, field, out.function_name, function_name);
-    if (key == "functionVersion") return opt_string(value, field, out.function_version, function_version);
-    if (key == "instanceId") return opt_string(value, field, out.instance_id, instance_id);
-    if (key == "instanceMaxMemory") return opt_integer(value, field, out.instance_max_memory, max_memory, true);
+    if (is(key, "runtimeVersion")) return opt_string(value, field, out.runtime_version, runtime_version);
+    if (is(key, "runtimeVersionArn")) return opt_string(value, field, out.runtime_version_arn, runtime_arn);
+    if (is(key, "functionName")) return opt_string(value, field, out.function_name, function_name);
+    if (is(key, "functionVersion")) return opt_string(value, field, out.function_version, function_version);
+    if (is(key, "instanceId")) return opt_string(value, field, out.instance_id, instance_id);
+    if (is(key, "instanceMaxMemory")) return opt_integer(value, field, out.instance_max_memory, max_memory, true);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -1060,21 +1155,21 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(out.function_version, function_version);
   keep_if(out.instance_id, instance_id);
   keep_if(out.instance_max_memory, max_memory);
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, RestoreRuntimeDone& out) {
   bool status = false, error_type = false, spans_seen = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "status") {
+    if (is(key, "status")) {
       status = true;
       return named(value, field, out.status, parse_status);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "spans") {
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
@@ -1084,34 +1179,34 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!status) unset(out.status);
   keep_if(out.error_type, error_type);
   if (!spans_seen) out.spans.clear();
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, RestoreReport& out) {
   bool status = false, error_type = false, spans_seen = false, duration = false, billed = false;
   std::size_t unknown_used = 0, metrics_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "status") {
+    if (is(key, "status")) {
       status = true;
       return named(value, field, out.status, parse_status);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
-    if (key == "spans") {
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "spans")) {
       spans_seen = true;
       return spans(value, field, out.spans);
     }
-    if (key == "metrics") {
+    if (is(key, "metrics")) {
       duration = billed = false;
       metrics_used = 0;
       if (is_null(value)) return true;
       od::object metrics;
       if (!this->object(value, field, metrics)) return false;
-      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value number) {
+      return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
-        if (metric == "durationMs") return opt_milliseconds(number, metric_path, out.duration, duration);
-        if (metric == "billedDurationMs") return opt_integer(number, metric_path, out.billed_duration_ms, billed);
+        if (is(metric, "durationMs")) return opt_milliseconds(number, metric_path, out.duration, duration);
+        if (is(metric, "billedDurationMs")) return opt_integer(number, metric_path, out.billed_duration_ms, billed);
         return unknown(metric, number, &field, out.unknown_metrics, metrics_used);
       });
     }
@@ -1123,29 +1218,29 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!spans_seen) out.spans.clear();
   keep_if(out.duration, duration);
   keep_if(out.billed_duration_ms, billed);
-  out.unknown.resize(unknown_used);
-  out.unknown_metrics.resize(metrics_used);
+  truncate(out.unknown, unknown_used);
+  truncate(out.unknown_metrics, metrics_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, PlatformExtension& out) {
   bool name = false, state = false, events = false, error_type = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "name") {
+    if (is(key, "name")) {
       name = true;
       return string(value, field, out.name);
     }
-    if (key == "state") {
+    if (is(key, "state")) {
       state = true;
       return string(value, field, out.state);
     }
-    if (key == "events") {
+    if (is(key, "events")) {
       events = true;
       return strings(value, field, out.events);
     }
-    if (key == "errorType") return opt_string(value, field, out.error_type, error_type);
+    if (is(key, "errorType")) return opt_string(value, field, out.error_type, error_type);
     return unknown(key, value, &path, out.unknown, unknown_used);
   });
   if (!ok) return false;
@@ -1153,24 +1248,24 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!state) out.state.clear();
   if (!events) out.events.clear();
   keep_if(out.error_type, error_type);
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, Subscription& out) {
   bool name = false, state = false, types = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "name") {
+    if (is(key, "name")) {
       name = true;
       return string(value, field, out.name);
     }
-    if (key == "state") {
+    if (is(key, "state")) {
       state = true;
       return string(value, field, out.state);
     }
-    if (key == "types") {
+    if (is(key, "types")) {
       types = true;
       return strings(value, field, out.types);
     }
@@ -1180,24 +1275,24 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!name) out.name.clear();
   if (!state) out.state.clear();
   if (!types) out.types.clear();
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, LogsDropped& out) {
   bool bytes = false, records = false, reason = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "droppedBytes") {
+    if (is(key, "droppedBytes")) {
       bytes = true;
       return integer(value, field, out.dropped_bytes);
     }
-    if (key == "droppedRecords") {
+    if (is(key, "droppedRecords")) {
       records = true;
       return integer(value, field, out.dropped_records);
     }
-    if (key == "reason") {
+    if (is(key, "reason")) {
       reason = true;
       return string(value, field, out.reason);
     }
@@ -1207,16 +1302,16 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!bytes) out.dropped_bytes = 0;
   if (!records) out.dropped_records = 0;
   if (!reason) out.reason.clear();
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 
 bool EventDecoder::record(od::object& object, const Path& path, const char* at, End& out) {
   bool request_id = false;
   std::size_t unknown_used = 0;
-  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value value) {
+  const bool ok = fields(object, &path, at, [&](std::string_view key, od::value& value) {
     const Path field{&path, key, 0};
-    if (key == "requestId") {
+    if (is(key, "requestId")) {
       request_id = true;
       return string(value, field, out.request_id);
     }
@@ -1224,7 +1319,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   });
   if (!ok) return false;
   if (!request_id) out.request_id.clear();
-  out.unknown.resize(unknown_used);
+  truncate(out.unknown, unknown_used);
   return true;
 }
 

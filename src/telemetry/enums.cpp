@@ -48,10 +48,20 @@ static_assert(kSpanNames.size() == static_cast<std::size_t>(SpanName::unknown));
 
 constexpr std::string_view kUnknown = "unknown";
 
+// Equality with the length compared first and the bytes compared inline (these are short names that
+// are parsed for nearly every event).
+constexpr bool same(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 template <typename Enum, std::size_t N>
 Enum parse(const std::array<std::string_view, N>& names, std::string_view text) noexcept {
   for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == text) return static_cast<Enum>(i);
+    if (same(names[i], text)) return static_cast<Enum>(i);
   }
   return Enum::unknown;
 }
@@ -68,13 +78,15 @@ EventType parse_event_type(std::string_view text) noexcept {
   // Every platform type starts with "platform."; compare the rest only against those.
   constexpr std::string_view prefix = "platform.";
   if (text.size() > prefix.size() && text.starts_with(prefix)) {
+    // Compare what follows the prefix (the prefix is already known to match).
+    const std::string_view rest = text.substr(prefix.size());
     for (std::size_t i = 0; i < static_cast<std::size_t>(EventType::function); ++i) {
-      if (kEventTypeNames[i] == text) return static_cast<EventType>(i);
+      if (same(kEventTypeNames[i].substr(prefix.size()), rest)) return static_cast<EventType>(i);
     }
     return EventType::unknown;
   }
-  if (text == "function") return EventType::function;
-  if (text == "extension") return EventType::extension;
+  if (same(text, "function")) return EventType::function;
+  if (same(text, "extension")) return EventType::extension;
   return EventType::unknown;
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 namespace lambda_relay::telemetry {
 namespace {
@@ -65,7 +66,73 @@ void put_digits(char* out, unsigned value, int count) noexcept {
 
 }  // namespace
 
+namespace {
+
+// The form Lambda writes, "YYYY-MM-DDTHH:MM:SS.mmmZ", without loops: seconds since the epoch and
+// milliseconds.
+struct LambdaForm {
+  std::int64_t seconds;
+  unsigned millis;
+};
+
+inline bool parse_millis(const char* p, unsigned& millis) noexcept {
+  const auto a = static_cast<unsigned>(static_cast<unsigned char>(p[20])) - '0';
+  const auto b = static_cast<unsigned>(static_cast<unsigned char>(p[21])) - '0';
+  const auto c = static_cast<unsigned>(static_cast<unsigned char>(p[22])) - '0';
+  millis = a * 100 + b * 10 + c;
+  return a <= 9 && b <= 9 && c <= 9;
+}
+
+std::optional<LambdaForm> parse_lambda_form(const char* p) noexcept {
+  unsigned bad = 0;
+  auto digit = [&](std::size_t i) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(p[i])) - '0';
+    bad |= static_cast<unsigned>(d > 9);
+    return d;
+  };
+  const unsigned year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const unsigned month = digit(5) * 10 + digit(6);
+  const unsigned day = digit(8) * 10 + digit(9);
+  const unsigned hour = digit(11) * 10 + digit(12);
+  const unsigned minute = digit(14) * 10 + digit(15);
+  const unsigned second = digit(17) * 10 + digit(18);
+  unsigned millis = 0;
+  if (bad != 0 || !parse_millis(p, millis) || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
+      p[16] != ':' || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  return LambdaForm{days_from_civil(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second, millis};
+}
+
+constexpr bool is_lambda_form(std::string_view text) noexcept {
+  return text.size() == 24 && text[19] == '.' && text[23] == 'Z';
+}
+
+Timestamp make_timestamp(std::int64_t seconds, unsigned millis) noexcept {
+  return Timestamp(std::chrono::microseconds(seconds * kMicrosPerSecond + millis * 1000));
+}
+
+}  // namespace
+
+std::optional<Timestamp> TimestampParser::operator()(std::string_view text) noexcept {
+  if (!is_lambda_form(text)) return parse_timestamp(text);
+  unsigned millis = 0;
+  if (remembered_ && std::memcmp(text.data(), prefix_, sizeof prefix_) == 0 && parse_millis(text.data(), millis)) {
+    return make_timestamp(seconds_, millis);
+  }
+  const auto parsed = parse_lambda_form(text.data());
+  if (!parsed) return parse_timestamp(text);
+  std::memcpy(prefix_, text.data(), sizeof prefix_);
+  seconds_ = parsed->seconds;
+  remembered_ = true;
+  return make_timestamp(parsed->seconds, parsed->millis);
+}
+
 std::optional<Timestamp> parse_timestamp(std::string_view text) noexcept {
+  if (is_lambda_form(text)) {
+    if (const auto parsed = parse_lambda_form(text.data())) return make_timestamp(parsed->seconds, parsed->millis);
+  }
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS
   unsigned year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;

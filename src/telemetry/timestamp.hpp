@@ -25,6 +25,19 @@ namespace lambda_relay::telemetry {
 // they are truncated). The result must fall within the years 0000..9999. Nothing on a malformed text.
 [[nodiscard]] std::optional<Timestamp> parse_timestamp(std::string_view text) noexcept;
 
+// parse_timestamp for a stream of times that mostly share their second (a batch): the date and time
+// of day of the last "YYYY-MM-DDTHH:MM:SS.mmmZ" are remembered, so the next one in the same second
+// only has its milliseconds parsed.
+class TimestampParser {
+ public:
+  [[nodiscard]] std::optional<Timestamp> operator()(std::string_view text) noexcept;
+
+ private:
+  char prefix_[19] = {};
+  std::int64_t seconds_ = 0;
+  bool remembered_ = false;
+};
+
 // Appends "YYYY-MM-DDTHH:MM:SS.mmmZ", or ".uuuuuuZ" when the time is not a whole millisecond.
 // Times outside the years 0000..9999 are clamped to that range.
 void append_timestamp(std::string& out, Timestamp time);

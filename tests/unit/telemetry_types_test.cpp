@@ -60,6 +60,16 @@ TEST(TelemetryTimestamp, RejectsMalformedTimes) {
   }
 }
 
+TEST(TelemetryTimestamp, TheRememberingParserAgreesWithTheOneShotParser) {
+  TimestampParser parse;
+  for (const char* text : {"2025-06-10T14:03:11.402Z", "2025-06-10T14:03:11.403Z", "2025-06-10T14:03:11.4x3Z",
+                           "2025-06-10T14:03:11.999Z", "2025-06-10T14:03:12.000Z", "2025-06-10T14:03:11.402517Z",
+                           "2025-06-10T14:03:12.001Z", "2025-06-11T14:03:12.001Z", "2025-02-30T14:03:12.001Z",
+                           "2025-06-11T14:03:12.001+00:00", "2025-06-11T14:03:12.001Z", "garbage"}) {
+    EXPECT_EQ(parse(text), parse_timestamp(text)) << text;
+  }
+}
+
 TEST(TelemetryTimestamp, FormatsMillisecondsOrMicroseconds) {
   const auto base = at(2025y / June / 10, hours(14) + minutes(3) + seconds(11));
   EXPECT_EQ(format_timestamp(base + milliseconds(402)), "2025-06-10T14:03:11.402Z");
