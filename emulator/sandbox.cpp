@@ -238,6 +238,19 @@ records::Outcome Sandbox::init_outcome(bool finished) const {
   return {"success", std::nullopt};
 }
 
+// One platform.extension per extension of this Init: the launched files and internal extensions.
+void Sandbox::emit_extension_records() {
+  for (const auto& e : state_.extensions) {
+    const bool launched_now = std::find(generation_.begin(), generation_.end(), e) != generation_.end();
+    if (!launched_now && !(e->process == nullptr && e->registered)) continue;
+    std::optional<std::string> error_type;
+    if (e->launch_error) error_type = "Extension.LaunchError";
+    else if (e->init_error) error_type = "Extension.InitError";
+    else if (e->process && e->process->exited) error_type = "Extension.Crash";
+    emit("platform.extension", records::extension(*e, error_type));
+  }
+}
+
 asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadline) {
   const auto started = Clock::now();
   state_.runtime = Runtime{};  // a reset left the previous runtime behind; judge only the new one
@@ -272,16 +285,7 @@ asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadlin
   const auto outcome = init_outcome(finished);
   const double duration = records::ms_between(started, Clock::now());
   emit("platform.initRuntimeDone", records::init_runtime_done(phase, outcome));
-  // One platform.extension per extension of this Init: the launched files and internal extensions.
-  for (const auto& e : state_.extensions) {
-    const bool launched_now = std::find(generation_.begin(), generation_.end(), e) != generation_.end();
-    if (!launched_now && !(e->process == nullptr && e->registered)) continue;
-    std::optional<std::string> error_type;
-    if (e->launch_error) error_type = "Extension.LaunchError";
-    else if (e->init_error) error_type = "Extension.InitError";
-    else if (e->process && e->process->exited) error_type = "Extension.Crash";
-    emit("platform.extension", records::extension(*e, error_type));
-  }
+  emit_extension_records();
   emit("platform.initReport", records::init_report(phase, outcome, duration));
   state_.init_open = false;
   telemetry_.end_init();

@@ -81,6 +81,7 @@ class Sandbox {
   void launch_extensions();
   void launch_runtime();
   records::Outcome init_outcome(bool finished) const;
+  void emit_extension_records();
   boost::asio::awaitable<void> shut_down(std::string reason);
   boost::asio::awaitable<void> stop_runtime();
   std::vector<std::string> process_environment(bool for_runtime) const;
