@@ -125,9 +125,15 @@ T& engage(std::optional<T>& field) {
   return *field;
 }
 
+// std::string::assign without its aliasing checks (the text never points into the target).
+inline void set(std::string& target, std::string_view text) {
+  target.clear();
+  target.append(text.data(), text.size());
+}
+
 void assign(std::optional<std::string>& field, std::string_view text) {
   if (field) {
-    field->assign(text);
+    set(*field, text);
   } else {
     field.emplace(text);
   }
@@ -299,19 +305,24 @@ class EventDecoder {
   }
   // A string without escapes is read straight from the input (most of Lambda's strings); the others
   // are unescaped by simdjson.
-  static bool plain_string(od::value& value, std::string_view& out) {
+  [[gnu::always_inline]] static bool plain_string(od::value& value, std::string_view& out) {
     std::string_view token = value.raw_json_token();
-    if (token.empty() || token.front() != '"') return false;
-    while (token.size() > 1 && is_space(token.back())) token.remove_suffix(1);
-    if (token.size() < 2 || token.back() != '"') return false;
+    if (token.size() < 2 || token.front() != '"') return false;
+    if (token.back() != '"') {  // white space after the string
+      while (token.size() > 1 && is_space(token.back())) token.remove_suffix(1);
+      if (token.size() < 2 || token.back() != '"') return false;
+    }
     token = token.substr(1, token.size() - 2);
     if (has_backslash(token.data(), token.size())) return false;
     out = token;
     return true;
   }
-  static error_code get_string(od::value& value, std::string_view& out) {
-    if (plain_string(value, out)) return simdjson::SUCCESS;
+  [[gnu::noinline]] static error_code unescaped_string(od::value& value, std::string_view& out) {
     return value.get_string().get(out);
+  }
+  [[gnu::always_inline]] static error_code get_string(od::value& value, std::string_view& out) {
+    if (plain_string(value, out)) return simdjson::SUCCESS;
+    return unescaped_string(value, out);
   }
   bool view(od::value& value, const Path& path, std::string_view& out) {
     const error_code code = get_string(value, out);
@@ -321,7 +332,7 @@ class EventDecoder {
   bool string(od::value& value, const Path& path, std::string& out) {
     std::string_view text;
     if (!view(value, path, text)) return false;
-    out.assign(text);
+    set(out, text);
     return true;
   }
   // Optional fields: null counts as absent.
@@ -439,7 +450,7 @@ class EventDecoder {
     std::string_view text;
     if (!view(value, path, text)) return false;
     out.value = parse(text);
-    out.text.assign(text);
+    set(out.text, text);
     return true;
   }
   template <typename Enum>
@@ -470,7 +481,7 @@ class EventDecoder {
     return fail(value, path, "is not an array", code);
   }
   // A key without escapes, straight from the input (stage 1 guarantees its closing quote).
-  bool plain_key(od::field& field, std::string_view& out) const {
+  [[gnu::always_inline]] bool plain_key(od::field& field, std::string_view& out) const {
     const char* start = field.key().raw();
     const char* limit = base_ + length_;
     if (start < base_ || start >= limit) return false;
@@ -588,8 +599,8 @@ class EventDecoder {
     std::string_view json;
     if (!raw(value, path, json)) return false;
     UnknownField& field = next_slot(out, used);
-    field.key.assign(key);
-    field.json.assign(json);
+    set(field.key, key);
+    set(field.json, json);
     return true;
   }
 
@@ -606,7 +617,7 @@ class EventDecoder {
         if (!view(field, field_path, text)) return false;
         name = true;
         out.name = parse_span_name(text);
-        out.name_text.assign(text);
+        set(out.name_text, text);
         return true;
       }
       if (is(key, "start")) {
@@ -745,7 +756,7 @@ bool EventDecoder::decode(od::object envelope, const char* at, Event& event) {
       std::string_view text;
       if (!view(value, path, text)) return false;
       has_type = true;
-      event.type_text.assign(text);
+      set(event.type_text, text);
       event.type = parse_event_type(text);
       type_text_ = event.type_text;
       type_known_ = true;
@@ -820,7 +831,7 @@ bool EventDecoder::record(od::value& value, const Path& path, Event& event) {
   }
   std::string_view json;
   if (!raw(value, path, json)) return false;
-  take<UnknownRecord>(event.record, spares_).json.assign(json);
+  set(take<UnknownRecord>(event.record, spares_).json, json);
   return true;
 }
 
@@ -838,7 +849,7 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     }
     out.structured = false;
-    out.text.assign(text);
+    set(out.text, text);
     out.json.clear();
     out.timestamp.reset();
     out.level.reset();
@@ -867,7 +878,7 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
     if (is(key, "message")) {
       std::string_view text;
       if (get_string(field, text) == simdjson::SUCCESS) {
-        out.text.assign(text);
+        set(out.text, text);
         message = true;
         return true;
       }
@@ -890,7 +901,7 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
   const char* end = location(value);
   if (end < start) return fail(start, &path, "could not be delimited", simdjson::UNEXPECTED_ERROR);
   out.structured = true;
-  out.json.assign(trim_right(std::string_view(start, static_cast<std::size_t>(end - start))));
+  set(out.json, trim_right(std::string_view(start, static_cast<std::size_t>(end - start))));
   if (!message) out.text.clear();
   keep_if(out.timestamp, timestamp);
   keep_if(out.level, level);
