@@ -152,7 +152,7 @@ inline unsigned match16(const char* p, char byte) noexcept {
   const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(byte))));
 }
-inline bool has_backslash(const char* p, std::size_t size) noexcept {
+[[gnu::always_inline]] inline bool has_backslash(const char* p, std::size_t size) noexcept {
   std::size_t i = 0;
   for (; i + 16 <= size; i += 16) {
     if (match16(p + i, '\\') != 0) return true;
@@ -160,7 +160,7 @@ inline bool has_backslash(const char* p, std::size_t size) noexcept {
   return i < size && (match16(p + i, '\\') & ((1U << (size - i)) - 1U)) != 0;
 }
 // The first '"' or '\\' at or after p (or `limit`).
-inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
+[[gnu::always_inline]] inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
   while (limit - p >= 16) {
     const unsigned hits = match16(p, '"') | match16(p, '\\');
     if (hits != 0) return p + __builtin_ctz(hits);

@@ -105,6 +105,18 @@ std::optional<LambdaForm> parse_lambda_form(const char* p) noexcept {
   return LambdaForm{days_from_civil(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second, millis};
 }
 
+// The first 19 bytes of a and b are equal (three overlapping 8-byte compares).
+inline bool same_prefix(const char* a, const char* b) noexcept {
+  std::uint64_t x[3], y[3];
+  std::memcpy(&x[0], a, 8);
+  std::memcpy(&x[1], a + 8, 8);
+  std::memcpy(&x[2], a + 11, 8);
+  std::memcpy(&y[0], b, 8);
+  std::memcpy(&y[1], b + 8, 8);
+  std::memcpy(&y[2], b + 11, 8);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
 constexpr bool is_lambda_form(std::string_view text) noexcept {
   return text.size() == 24 && text[19] == '.' && text[23] == 'Z';
 }
@@ -118,7 +130,7 @@ Timestamp make_timestamp(std::int64_t seconds, unsigned millis) noexcept {
 std::optional<Timestamp> TimestampParser::operator()(std::string_view text) noexcept {
   if (!is_lambda_form(text)) return parse_timestamp(text);
   unsigned millis = 0;
-  if (remembered_ && std::memcmp(text.data(), prefix_, sizeof prefix_) == 0 && parse_millis(text.data(), millis)) {
+  if (remembered_ && same_prefix(text.data(), prefix_) && parse_millis(text.data(), millis)) {
     return make_timestamp(seconds_, millis);
   }
   const auto parsed = parse_lambda_form(text.data());
