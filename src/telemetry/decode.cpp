@@ -100,28 +100,72 @@ T& take(Record& record, RecordSpares& spares) {
   return record.template emplace<T>(std::move(std::get<T>(spares)));
 }
 
+// Objects (strings, spans, trace contexts, ...) parked when a field or an element disappears from the
+// reused event, and handed back when one appears again, so that they keep their heap capacity: once
+// warmed up, decoding allocates nothing. Per thread, bounded.
+template <typename T>
+class Parking {
+ public:
+  Parking() { items_.reserve(kMaxParked); }
+  void park(T& item) {
+    if (items_.size() < kMaxParked) items_.push_back(std::move(item));
+  }
+  void unpark_into(std::optional<T>& field) {
+    if (items_.empty()) {
+      field.emplace();
+    } else {
+      field.emplace(std::move(items_.back()));
+      items_.pop_back();
+    }
+  }
+  T& unpark_back(std::vector<T>& items) {
+    if (items_.empty()) return items.emplace_back();
+    items.push_back(std::move(items_.back()));
+    items_.pop_back();
+    return items.back();
+  }
+
+ private:
+  static constexpr std::size_t kMaxParked = 64;
+  std::vector<T> items_;
+};
+
+template <typename T>
+Parking<T>& parking() {
+  thread_local Parking<T> instance;
+  return instance;
+}
+
 // The next element of a vector that is being refilled: reuses existing elements (and their capacity).
+// The caller overwrites every field of it.
 template <typename T>
 T& next_slot(std::vector<T>& items, std::size_t& used) {
   if (used < items.size()) return items[used++];
   ++used;
-  return items.emplace_back();
+  return parking<T>().unpark_back(items);
 }
 
 // Drops the elements after the first `used` (those of an earlier, longer event).
 template <typename T>
 inline void truncate(std::vector<T>& items, std::size_t used) {
-  if (items.size() != used) items.resize(used);
+  while (items.size() > used) {
+    parking<T>().park(items.back());
+    items.pop_back();
+  }
 }
 
+// Empties an optional field the event did not have.
 template <typename T>
 void keep_if(std::optional<T>& field, bool seen) {
-  if (!seen) field.reset();
+  if (seen || !field) return;
+  if constexpr (!std::is_trivially_copyable_v<T>) parking<T>().park(*field);
+  field.reset();
 }
 
+// The value of an optional field the event has (its old value, or a parked one, to be overwritten).
 template <typename T>
 T& engage(std::optional<T>& field) {
-  if (!field) field.emplace();
+  if (!field) parking<T>().unpark_into(field);
   return *field;
 }
 
@@ -131,13 +175,7 @@ inline void set(std::string& target, std::string_view text) {
   target.append(text.data(), text.size());
 }
 
-void assign(std::optional<std::string>& field, std::string_view text) {
-  if (field) {
-    set(*field, text);
-  } else {
-    field.emplace(text);
-  }
-}
+void assign(std::optional<std::string>& field, std::string_view text) { set(engage(field), text); }
 
 // key == literal, with the length known at compile time (memcmp inlined).
 template <std::size_t N>
@@ -642,7 +680,7 @@ class EventDecoder {
   }
   bool spans(od::value& value, const Path& path, std::vector<Span>& out) {
     if (is_null(value)) {
-      out.clear();
+      truncate(out, 0);
       return true;
     }
     od::array items;
@@ -851,9 +889,9 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
     out.structured = false;
     set(out.text, text);
     out.json.clear();
-    out.timestamp.reset();
-    out.level.reset();
-    out.request_id.reset();
+    keep_if(out.timestamp, false);
+    keep_if(out.level, false);
+    keep_if(out.request_id, false);
     return true;
   }
   if (type != od::json_type::object) return fail(value, path, "is neither a string nor an object", simdjson::SUCCESS);
@@ -973,7 +1011,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(out.phase, phase);
   if (!status) unset(out.status);
   keep_if(out.error_type, error_type);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   truncate(out.unknown, unknown_used);
   return true;
 }
@@ -1021,7 +1059,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!phase) unset(out.phase);
   keep_if(out.status, status);
   keep_if(out.error_type, error_type);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   if (!duration) out.duration = Milliseconds{};
   keep_if(out.billed_duration_ms, billed);
   truncate(out.unknown, unknown_used);
@@ -1096,7 +1134,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(out.error_type, error_type);
   keep_if(out.duration, duration);
   keep_if(out.produced_bytes, produced);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   keep_if(out.tracing, tracing_seen);
   keep_if(out.tenant_id, tenant_id);
   truncate(out.unknown, unknown_used);
@@ -1165,7 +1203,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   keep_if(metrics.restore_duration, restore);
   keep_if(metrics.billed_restore_duration_ms, billed_restore);
   truncate(metrics.unknown, metrics_used);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   keep_if(out.tracing, tracing_seen);
   keep_if(out.tenant_id, tenant_id);
   truncate(out.unknown, unknown_used);
@@ -1216,7 +1254,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!ok) return false;
   if (!status) unset(out.status);
   keep_if(out.error_type, error_type);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   truncate(out.unknown, unknown_used);
   return true;
 }
@@ -1253,7 +1291,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!ok) return false;
   if (!status) unset(out.status);
   keep_if(out.error_type, error_type);
-  if (!spans_seen) out.spans.clear();
+  if (!spans_seen) truncate(out.spans, 0);
   keep_if(out.duration, duration);
   keep_if(out.billed_duration_ms, billed);
   truncate(out.unknown, unknown_used);
@@ -1284,7 +1322,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!ok) return false;
   if (!name) out.name.clear();
   if (!state) out.state.clear();
-  if (!events) out.events.clear();
+  if (!events) truncate(out.events, 0);
   keep_if(out.error_type, error_type);
   truncate(out.unknown, unknown_used);
   return true;
@@ -1312,7 +1350,7 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
   if (!ok) return false;
   if (!name) out.name.clear();
   if (!state) out.state.clear();
-  if (!types) out.types.clear();
+  if (!types) truncate(out.types, 0);
   truncate(out.unknown, unknown_used);
   return true;
 }
