@@ -224,14 +224,19 @@ void Sandbox::launch_runtime() {
 records::Outcome Sandbox::init_outcome(bool finished) const {
   const auto& runtime = state_.runtime;
   if (runtime.init_error) return {"error", runtime.init_error->type};
-  for (const auto& e : state_.current_extensions()) {
-    if (e->init_error) return {"error", "Extension.InitError"};
+  // Reports first: an extension that called init/error and has already exited did not crash.
+  for (const auto& e : state_.extensions) {
+    const bool this_init = e->process ? std::find(generation_.begin(), generation_.end(), e) != generation_.end()
+                                      : e->registered;
+    if (this_init && e->init_error) return {"error", "Extension.InitError"};
   }
   for (const auto& e : generation_) {
     if (e->launch_error) return {"error", "Extension.LaunchError"};
   }
   for (const auto& e : generation_) {
-    if (e->process && e->process->exited && !e->shutdown_sent_at) return {"error", "Extension.Crash"};
+    if (e->process && e->process->exited && !e->shutdown_sent_at && !e->exit_error) {
+      return {"error", "Extension.Crash"};
+    }
   }
   if (runtime.process && runtime.process->exited) return {"error", "Runtime.ExitError"};
   if (!finished) return {"timeout", std::nullopt};
@@ -497,12 +502,12 @@ asio::awaitable<void> Sandbox::shut_down(std::string reason) {
   auto extensions = state_.current_extensions();
   for (const auto& e : extensions) {
     if (!e->process) continue;  // internal extensions live and die with the runtime
-    if (e->wants_shutdown && !e->init_error && !e->exit_error) {
+    e->shutdown_sent_at = Clock::now();
+    if (e->init_error || e->exit_error) continue;  // it reported its error and is leaving on its own
+    if (e->wants_shutdown) {
       e->shutdown_reason = reason;
-      e->shutdown_sent_at = Clock::now();
       e->queued_events.push_back(body);
     } else {
-      e->shutdown_sent_at = Clock::now();
       e->process->signal(SIGKILL);  // not registered for SHUTDOWN: killed at once
     }
   }
