@@ -37,11 +37,13 @@ void append_string(std::string& out, std::string_view text) {
 
 std::string iso8601(std::chrono::system_clock::time_point time) {
   using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  // floor, not truncation: 1969-12-31T23:59:59.999Z is -1 ms, not "-0.001" past 1970.
+  const auto ms = floor<milliseconds>(time.time_since_epoch()).count();
+  const auto whole_seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  const std::time_t seconds = static_cast<std::time_t>(whole_seconds);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, ms % 1000);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, ms - whole_seconds * 1000);
 }
 
 void Writer::before_value() {

@@ -33,6 +33,7 @@ class Writer {
   Writer& value(std::int64_t number);
   Writer& value(std::uint64_t number);
   Writer& value(int number) { return value(static_cast<std::int64_t>(number)); }
+  Writer& value(unsigned number) { return value(static_cast<std::uint64_t>(number)); }
   Writer& value(double number);
   Writer& null();
   // Inserts already-serialised JSON (caller guarantees it is valid).

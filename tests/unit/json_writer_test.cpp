@@ -141,3 +141,21 @@ TEST(JsonWriter, Iso8601PadsMillisecondsAndTruncatesMicroseconds) {
 
 }  // namespace
 }  // namespace lambda_relay::json
+
+namespace lambda_relay::json {
+namespace {
+
+TEST(Iso8601, TimesBefore1970KeepPositiveMilliseconds) {
+  using namespace std::chrono;
+  EXPECT_EQ(iso8601(system_clock::time_point(milliseconds(-1))), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso8601(system_clock::time_point(milliseconds(-1000))), "1969-12-31T23:59:59.000Z");
+}
+
+TEST(JsonWriter, WritesUnsignedInts) {
+  std::string out;
+  Writer(out).begin_array().value(5u).end_array();
+  EXPECT_EQ(out, "[5]");
+}
+
+}  // namespace
+}  // namespace lambda_relay::json
