@@ -3,6 +3,8 @@
 #include <lambda_relay/decode.hpp>
 
 #include "telemetry/array_cut.hpp"
+#include "telemetry/reuse.hpp"
+#include "telemetry/scan.hpp"
 #include "telemetry/timestamp.hpp"
 
 #include <fmt/format.h>
@@ -17,15 +19,13 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace lambda_relay::telemetry {
 namespace {
 
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
+using namespace reuse;  // NOLINT(google-build-using-namespace): private helpers of this file
+using namespace scan;   // NOLINT(google-build-using-namespace)
 
 // Unknown values (and structured log records) are validated by walking them; deeper than this, an
 // event is rejected instead of recursing further.
@@ -100,153 +100,10 @@ T& take(Record& record, RecordSpares& spares) {
   return record.template emplace<T>(std::move(std::get<T>(spares)));
 }
 
-// Objects (strings, spans, trace contexts, ...) parked when a field or an element disappears from the
-// reused event, and handed back when one appears again, so that they keep their heap capacity: once
-// warmed up, decoding allocates nothing. Per thread, bounded.
-template <typename T>
-class Parking {
- public:
-  Parking() { items_.reserve(kMaxParked); }
-  void park(T& item) {
-    if (items_.size() < kMaxParked) items_.push_back(std::move(item));
-  }
-  void unpark_into(std::optional<T>& field) {
-    if (items_.empty()) {
-      field.emplace();
-    } else {
-      field.emplace(std::move(items_.back()));
-      items_.pop_back();
-    }
-  }
-  T& unpark_back(std::vector<T>& items) {
-    if (items_.empty()) return items.emplace_back();
-    items.push_back(std::move(items_.back()));
-    items_.pop_back();
-    return items.back();
-  }
-
- private:
-  static constexpr std::size_t kMaxParked = 64;
-  std::vector<T> items_;
-};
-
-template <typename T>
-Parking<T>& parking() {
-  thread_local Parking<T> instance;
-  return instance;
-}
-
-// The next element of a vector that is being refilled: reuses existing elements (and their capacity).
-// The caller overwrites every field of it.
-template <typename T>
-T& next_slot(std::vector<T>& items, std::size_t& used) {
-  if (used < items.size()) return items[used++];
-  ++used;
-  return parking<T>().unpark_back(items);
-}
-
-// Drops the elements after the first `used` (those of an earlier, longer event).
-template <typename T>
-inline void truncate(std::vector<T>& items, std::size_t used) {
-  while (items.size() > used) {
-    parking<T>().park(items.back());
-    items.pop_back();
-  }
-}
-
-// Empties an optional field the event did not have.
-template <typename T>
-void keep_if(std::optional<T>& field, bool seen) {
-  if (seen || !field) return;
-  if constexpr (!std::is_trivially_copyable_v<T>) parking<T>().park(*field);
-  field.reset();
-}
-
-// The value of an optional field the event has (its old value, or a parked one, to be overwritten).
-template <typename T>
-T& engage(std::optional<T>& field) {
-  if (!field) parking<T>().unpark_into(field);
-  return *field;
-}
-
-// std::string::assign without its aliasing checks (the text never points into the target).
-inline void set(std::string& target, std::string_view text) {
-  target.clear();
-  target.append(text.data(), text.size());
-}
-
-void assign(std::optional<std::string>& field, std::string_view text) { set(engage(field), text); }
-
 // key == literal, with the length known at compile time (memcmp inlined).
 template <std::size_t N>
 inline bool is(std::string_view key, const char (&literal)[N]) noexcept {
   return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
-}
-
-// Scanning strings 16 bytes at a time (SSE2, or 8 with SWAR elsewhere). Reading up to 15 bytes past a
-// string is safe: strings lie inside the document, which is followed by SIMDJSON_PADDING bytes.
-#if defined(__SSE2__)
-inline unsigned match16(const char* p, char byte) noexcept {
-  const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(byte))));
-}
-[[gnu::always_inline]] inline bool has_backslash(const char* p, std::size_t size) noexcept {
-  std::size_t i = 0;
-  for (; i + 16 <= size; i += 16) {
-    if (match16(p + i, '\\') != 0) return true;
-  }
-  return i < size && (match16(p + i, '\\') & ((1U << (size - i)) - 1U)) != 0;
-}
-// The first '"' or '\\' at or after p (or `limit`).
-[[gnu::always_inline]] inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 16) {
-    const unsigned hits = match16(p, '"') | match16(p, '\\');
-    if (hits != 0) return p + __builtin_ctz(hits);
-    p += 16;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
-}
-#else
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-inline std::uint64_t load8(const char* p) noexcept {
-  std::uint64_t word;
-  std::memcpy(&word, p, sizeof word);
-  return word;
-}
-// High bit set in each byte of `word` that equals `byte` (exact for the lowest match).
-inline std::uint64_t match_byte(std::uint64_t word, unsigned char byte) noexcept {
-  const std::uint64_t x = word ^ (kOnes * byte);
-  return (x - kOnes) & ~x & kHighs;
-}
-inline bool has_backslash(const char* p, std::size_t size) noexcept {
-  std::size_t i = 0;
-  for (; i + 8 <= size; i += 8) {
-    if (match_byte(load8(p + i), '\\') != 0) return true;
-  }
-  for (; i < size; ++i) {
-    if (p[i] == '\\') return true;
-  }
-  return false;
-}
-inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 8) {
-    const std::uint64_t word = load8(p);
-    const std::uint64_t hits = match_byte(word, '"') | match_byte(word, '\\');
-    if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
-    p += 8;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
-}
-#endif
-
-constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim_right(std::string_view text) noexcept {
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 // Errors after which the iterator still knows where it is, so the next event can be decoded.
