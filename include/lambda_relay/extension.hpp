@@ -54,6 +54,11 @@ class Processor {
   // it did not arrive in time.
   virtual boost::asio::awaitable<void> shutdown(const ShutdownEvent& event,
                                                 std::chrono::system_clock::time_point deadline);
+
+  // After the run loop ended, however it ended, while the executor still exists: destroy everything
+  // created on it (sockets, timers). run() destroys its io_context when it returns, before the
+  // Processor is destroyed.
+  virtual void close() {}
 };
 
 struct Buffering {

@@ -43,3 +43,13 @@ boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*eve
 }
 
 }  // namespace lambda_relay::app
+
+namespace lambda_relay::app {
+
+void RelayProcessor::close() {
+  batch_.reset();
+  engine_.reset();
+  changed_.reset();
+}
+
+}  // namespace lambda_relay::app

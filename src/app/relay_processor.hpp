@@ -24,6 +24,7 @@ class RelayProcessor : public Processor {
   boost::asio::awaitable<void> invoke(const InvokeEvent& event) override;
   boost::asio::awaitable<void> shutdown(const ShutdownEvent& event,
                                         std::chrono::system_clock::time_point deadline) override;
+  void close() override;
 
   // The longest an INVOKE is held for delivering the previous invoke's data.
   static constexpr std::chrono::milliseconds kInvokeFlushCap{1'000};

@@ -89,6 +89,7 @@ class Runner {
     });
     boost::asio::co_spawn(io_, main(), boost::asio::detached);
     io_.run();
+    processor_.close();  // its sockets and timers must go before io_ does
     return exit_code_;
   }
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -32,6 +33,12 @@ void run_emulator(const std::vector<std::string>& args, EmulatorRun& run) {
   const auto out_path = fs::temp_directory_path() / ("lambda-emulator-" + std::to_string(rd()) + ".out");
   std::vector<std::string> argv{LAMBDA_EMULATOR_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
+  // The suite runs sanitized binaries: AddressSanitizer's shadow memory puts each process at ~70 MB
+  // resident, so the default 128 MB sandbox would "run out of memory" with two of them. Give the
+  // sandbox room unless a test chooses a size.
+  if (std::find(args.begin(), args.end(), "--memory") == args.end()) {
+    argv.insert(argv.end(), {"--memory", std::to_string(kDefaultTestMemoryMb)});
+  }
   argv.insert(argv.end(), {"--json", json_path.string()});
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());

@@ -54,6 +54,9 @@ struct EmulatorRun {
   Json report;
 };
 
+// The sandbox memory size run_emulator() uses when a test gives no --memory.
+inline constexpr int kDefaultTestMemoryMb = 1024;
+
 // Runs `lambda-emulator args... --json <tmp>` to completion and parses the report.
 void run_emulator(const std::vector<std::string>& args, EmulatorRun& run);
 

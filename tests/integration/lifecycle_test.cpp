@@ -151,7 +151,7 @@ TEST(EmulatorContract, OutOfMemoryAndCrashResetTheSandboxWithTheirErrorTypes) {
   ASSERT_EQ(invokes.size(), 3U);
   EXPECT_EQ(invokes[0]["status"].str(), "error");
   EXPECT_EQ(invokes[0]["error_type"].str(), "Runtime.OutOfMemory");
-  EXPECT_EQ(invokes[0]["max_memory_used_mb"].i64(), 128) << "an OOM uses the whole memory size";
+  EXPECT_EQ(invokes[0]["max_memory_used_mb"].i64(), kDefaultTestMemoryMb) << "an OOM uses the whole memory size";
   EXPECT_EQ(invokes[1]["status"].str(), "error");
   EXPECT_EQ(invokes[1]["error_type"].str(), "Runtime.ExitError");
   EXPECT_TRUE(invokes[1]["suppressed_init"].boolean());
