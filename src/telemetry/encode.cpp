@@ -264,8 +264,10 @@ class Encoder {
       writer_.end_object();
       return;
     }
-    // Lambda sends text records with their line end, which decoding strips: put it back.
+    // Lambda sends text records with their line end, which decoding strips: put it back. A text that
+    // ends in "\r" gets "\r\n", so that decoding strips exactly what was added.
     scratch_.assign(r.text);
+    if (!r.text.empty() && r.text.back() == '\r') scratch_.push_back('\r');
     scratch_.push_back('\n');
     writer_.value(std::string_view(scratch_));
   }

@@ -317,6 +317,16 @@ TEST(TelemetryEncode, TextRecordsGetTheirLineEndBack) {
             R"({"time":"2025-06-10T14:03:11.431Z","type":"extension","record":"[obs-extension] starting v1.4.2 (pid 12)\n"})");
 }
 
+TEST(TelemetryEncode, TextRecordsWithAnyLineEndsRoundTrip) {
+  // Found by the fuzzer: "line\r\r\n" decodes to "line\r", which must not come back as "line".
+  for (const char* record : {R"("line\r\r\n")", R"("line\r")", R"("line\n\n")", R"("\r\n")", R"("\r")", R"("")",
+                             R"("a\r\nb\r\n")"}) {
+    const Event event = decode_one(std::string(R"({"time":"2025-06-10T14:03:11.741Z","type":"function","record":)") +
+                                   record + "}");
+    EXPECT_EQ(decode_one(encode(event)), event) << record;
+  }
+}
+
 TEST(TelemetryEncode, MicrosecondTimesKeepTheirPrecision) {
   const Event event =
       decode_one(R"({"time":"2025-06-10T14:03:11.402517Z","type":"platform.end","record":{"requestId":"r"}})");
