@@ -209,6 +209,9 @@ class EventDecoder {
     }
     token = token.substr(1, token.size() - 2);
     if (has_backslash(token.data(), token.size())) return false;
+    // Move the iterator past the string (no unescaping), so that it need not skip it later.
+    od::raw_json_string raw;
+    if (value.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
     out = token;
     return true;
   }
