@@ -23,7 +23,7 @@ void RelayProcessor::process(const telemetry::Event& event) {
 }
 
 void RelayProcessor::submit_due(bool everything) {
-  if (batch_ && (everything || batch_->pending() >= config_.batch_min_items)) batch_->submit_pending();
+  if (batch_ && (everything || batch_->due())) batch_->submit_pending();
 }
 
 boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& /*event*/) {

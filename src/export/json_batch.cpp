@@ -12,8 +12,11 @@ void JsonBatchExporter::add(const telemetry::Event& event) {
   batch_ += pending_items_ == 0 ? '[' : ',';
   batch_ += telemetry::encode(event);
   ++pending_items_;
-  if (pending_items_ >= min_items_ || batch_.size() >= kMaxBatchBytes) submit_pending();
+  // Only the memory bound submits here; when to send is the caller's decision (submit_due).
+  if (batch_.size() >= kMaxBatchBytes) submit_pending();
 }
+
+bool JsonBatchExporter::due() const noexcept { return pending_items_ >= min_items_; }
 
 void JsonBatchExporter::submit_pending() {
   if (pending_items_ == 0) return;

@@ -20,7 +20,10 @@ class JsonBatchExporter {
   JsonBatchExporter(delivery::DeliveryEngine& engine, delivery::DeliveryEngine::UpstreamId upstream,
                     std::size_t min_items);
 
+  // Queues the event; submits by itself only when the batch reaches kMaxBatchBytes.
   void add(const telemetry::Event& event);
+  // At least min_items are pending.
+  [[nodiscard]] bool due() const noexcept;
   // Hands what is pending to the delivery engine, however few (end of invoke, shutdown).
   void submit_pending();
   [[nodiscard]] std::size_t pending() const noexcept { return pending_items_; }
