@@ -53,7 +53,6 @@ class DeliveryEngine {
 
   [[nodiscard]] const UpstreamStats& stats(UpstreamId upstream) const;
   [[nodiscard]] const std::string& name(UpstreamId upstream) const;
-  [[nodiscard]] std::size_t upstream_count() const noexcept { return upstreams_.size(); }
   // Counts what is still queued as unsent and logs one line per upstream (at shutdown).
   void report_and_abandon();
 

@@ -24,7 +24,7 @@ void JsonBatchExporter::submit_pending() {
   delivery::Payload payload;
   payload.body = std::move(batch_);
   payload.items = pending_items_;
-  if (!engine_.submit(upstream_, std::move(payload))) refused_items_ += pending_items_;
+  (void)engine_.submit(upstream_, std::move(payload));  // a refusal is counted by the engine (refused_full)
   batch_.clear();
   pending_items_ = 0;
 }

@@ -27,7 +27,6 @@ class JsonBatchExporter {
   // Hands what is pending to the delivery engine, however few (end of invoke, shutdown).
   void submit_pending();
   [[nodiscard]] std::size_t pending() const noexcept { return pending_items_; }
-  [[nodiscard]] std::uint64_t refused_items() const noexcept { return refused_items_; }
 
  private:
   delivery::DeliveryEngine& engine_;
@@ -35,7 +34,6 @@ class JsonBatchExporter {
   std::size_t min_items_;
   std::string batch_;  // "[e1,e2" — closed on submit
   std::size_t pending_items_ = 0;
-  std::uint64_t refused_items_ = 0;
 };
 
 }  // namespace lambda_relay::exporters

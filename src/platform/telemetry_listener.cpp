@@ -29,19 +29,13 @@ net::Response TelemetryListener::receive(const net::Request& request) {
     return net::make_error_response(request, net::http::status::method_not_allowed, "MethodNotAllowed",
                                     "telemetry is delivered with POST");
   }
-  auto summary = telemetry::decode(request.body(), [this](const telemetry::Event& event) {
-    ++events_;
-    on_event_(event);
-  });
-  ++batches_;
+  auto summary = telemetry::decode(request.body(), [this](const telemetry::Event& event) { on_event_(event); });
   if (on_batch_end_) on_batch_end_();
   if (!summary) {
-    ++rejected_batches_;
     logger_.warn("rejected a telemetry batch of {} bytes: {}", request.body().size(), summary.error().message);
     return net::make_error_response(request, net::http::status::bad_request, "InvalidBatch", summary.error().message);
   }
   if (!summary->errors.empty()) {
-    malformed_events_ += summary->errors.size();
     const auto& first = summary->errors.front();
     logger_.warn("telemetry batch: {} event(s) could not be decoded and were skipped (first: event {} at byte {}: {})",
                  summary->errors.size(), first.index, first.offset, first.message);

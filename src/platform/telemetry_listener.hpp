@@ -8,7 +8,6 @@
 
 #include <lambda_relay/telemetry.hpp>
 
-#include <cstdint>
 #include <functional>
 
 namespace lambda_relay::platform {
@@ -25,11 +24,6 @@ class TelemetryListener {
   Result<net::tcp::endpoint> listen(const net::tcp::endpoint& endpoint);
   void stop() { server_.stop(); }
 
-  [[nodiscard]] std::uint64_t batches() const noexcept { return batches_; }
-  [[nodiscard]] std::uint64_t events() const noexcept { return events_; }
-  [[nodiscard]] std::uint64_t rejected_batches() const noexcept { return rejected_batches_; }
-  [[nodiscard]] std::uint64_t malformed_events() const noexcept { return malformed_events_; }
-
  private:
   net::Response receive(const net::Request& request);
 
@@ -37,10 +31,6 @@ class TelemetryListener {
   EventHandler on_event_;
   BatchHandler on_batch_end_;
   net::HttpServer server_;
-  std::uint64_t batches_ = 0;
-  std::uint64_t events_ = 0;
-  std::uint64_t rejected_batches_ = 0;
-  std::uint64_t malformed_events_ = 0;
 };
 
 }  // namespace lambda_relay::platform
