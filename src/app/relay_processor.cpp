@@ -2,10 +2,33 @@
 
 #include "telemetry/self_filter.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace lambda_relay::app {
+namespace {
+
+using Clock = delivery::DeliveryEngine::Clock;
+
+// A system_clock deadline (from the Extensions API) on the steady clock the engine waits on.
+Clock::time_point steady_deadline(std::chrono::system_clock::time_point deadline, std::chrono::milliseconds margin) {
+  const auto remaining = deadline - std::chrono::system_clock::now() - margin;
+  return Clock::now() + std::max(std::chrono::duration_cast<Clock::duration>(remaining), Clock::duration::zero());
+}
+
+void log_flush_setting(const log::Logger& logger, const config::Config& config) {
+  logger.debug("flush: {}, timeout {} ms", delivery::to_string(config.flush), config.flush_timeout.count());
+}
+
+void log_runtime_done_missing(const log::Logger& logger, const std::string& request_id) {
+  logger.warn("platform.runtimeDone of {} did not arrive before the deadline: flushing at the start of "
+              "invocations until one does", request_id);
+}
+
+}  // namespace
 
 RelayProcessor::RelayProcessor(const config::Config& config, const log::Logger& logger)
-    : config_(config), logger_(logger) {}
+    : config_(config), logger_(logger), flush_policy_(config.flush) {}
 
 Result<void> RelayProcessor::init(const RegisterResponse& /*registration*/, boost::asio::any_io_executor executor) {
   changed_.emplace(executor);
@@ -14,10 +37,19 @@ Result<void> RelayProcessor::init(const RegisterResponse& /*registration*/, boos
     const auto upstream = engine_->add_upstream("batch", *config_.batch_url);
     batch_.emplace(*engine_, upstream, config_.batch_min_items);
   }
+  log_flush_setting(logger_, config_);
   return {};
 }
 
 void RelayProcessor::process(const telemetry::Event& event) {
+  if (event.type == telemetry::EventType::platform_runtime_done) {
+    runtime_done_id_ = std::get<telemetry::RuntimeDone>(event.record).request_id;
+    runtime_done_missing_ = false;
+    changed_->notify();
+  } else if (event.type == telemetry::EventType::platform_report) {
+    report_id_ = std::get<telemetry::Report>(event.record).request_id;
+    changed_->notify();
+  }
   if (telemetry::is_own_log_line(event, logger_.component())) return;
   if (batch_) batch_->add(event);
 }
@@ -26,25 +58,69 @@ void RelayProcessor::submit_due(bool everything) {
   if (batch_ && (everything || batch_->due())) batch_->submit_pending();
 }
 
-boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& /*event*/) {
-  // Runs while the function runs: the previous invoke's data goes out now, and is done before
-  // lambda-relay calls next (nothing in flight when the sandbox freezes).
+bool RelayProcessor::expects_platform_events() const {
+  const auto& types = config_.telemetry_types;
+  return !runtime_done_missing_ && std::find(types.begin(), types.end(), "platform") != types.end();
+}
+
+// The previous invocation's last events (its platform.report is made after lambda-relay called next,
+// so it arrives only after the thaw): wait for them, in parallel with the function, so a flush at the
+// start of an invocation carries everything of the one before.
+boost::asio::awaitable<void> RelayProcessor::await_report(const std::string& request_id, Clock::time_point until) {
+  if (request_id.empty() || !expects_platform_events()) co_return;
+  co_await changed_->wait_until([&] { return report_id_ == request_id; }, until);
+}
+
+// Holds the invocation until its platform.runtimeDone arrived (the function is done: everything it
+// produced is here), handing over what is pending every `tick` meanwhile.
+boost::asio::awaitable<void> RelayProcessor::hold_for_runtime_done(const std::string& request_id,
+                                                                   std::optional<std::chrono::milliseconds> tick,
+                                                                   Clock::time_point until) {
+  const auto arrived = [&] { return runtime_done_id_ == request_id; };
+  while (!arrived()) {
+    const auto wake = tick ? std::min(until, Clock::now() + *tick) : until;
+    if (co_await changed_->wait_until(arrived, wake)) break;
+    if (Clock::now() >= until) {
+      runtime_done_missing_ = true;
+      log_runtime_done_missing(logger_, request_id);
+      break;
+    }
+    submit_due(false);
+  }
+}
+
+boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
+  const auto started = Clock::now();
+  const auto plan = flush_policy_.on_invoke(started);
+  const auto previous = std::exchange(previous_invoke_id_, event.request_id);
+  if (!plan.flush_at_start && !plan.flush_at_end) co_return;  // nothing sent in this invocation
+  const auto hold_until = steady_deadline(event.deadline, kDeadlineMargin);
+  engine_->open_cycle();
+  if (plan.flush_at_start) {
+    co_await await_report(previous, std::min(started + config_.flush_timeout, hold_until));
+    submit_due(false);
+  }
+  if (plan.flush_at_end && expects_platform_events()) {
+    co_await hold_for_runtime_done(event.request_id, plan.tick, hold_until);
+  }
   submit_due(false);
-  if (!engine_->idle()) co_await engine_->flush(delivery::DeliveryEngine::Clock::now() + kInvokeFlushCap);
+  // The cap counts from the end of the function when it is known (runtimeDone), else from INVOKE.
+  const auto flush_from = plan.flush_at_end ? Clock::now() : started;
+  const auto cap = std::min(flush_from + config_.flush_timeout, hold_until);
+  const bool completed = co_await engine_->flush(cap);
+  flush_policy_.on_flush(started, completed);
+  co_await engine_->pause(cap);  // nothing in flight when lambda-relay calls next
 }
 
 boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*event*/,
                                                       std::chrono::system_clock::time_point deadline) {
+  const auto until = steady_deadline(deadline, std::chrono::milliseconds(0));
+  engine_->open_cycle(true);
   submit_due(true);
-  const auto remaining = deadline - std::chrono::system_clock::now();
-  co_await engine_->flush(delivery::DeliveryEngine::Clock::now() +
-                          std::chrono::duration_cast<std::chrono::milliseconds>(remaining));
+  co_await engine_->flush(until);
+  co_await engine_->pause(until);
   engine_->report_and_abandon();
 }
-
-}  // namespace lambda_relay::app
-
-namespace lambda_relay::app {
 
 void RelayProcessor::close() {
   batch_.reset();

@@ -1,10 +1,12 @@
 // lambda-relay as a Processor: decoded telemetry goes to the configured exporters, and everything
 // exporters produce leaves through one delivery engine. Sends happen only between an INVOKE and the
-// next call to event/next (and at SHUTDOWN), so a freeze never cuts a request in flight.
+// next call to event/next (and at SHUTDOWN), so a freeze never cuts a request in flight; the flush
+// policy (LAMBDA_RELAY_FLUSH) decides whether that is at the start or the end of the invocation.
 #pragma once
 
 #include "config/config.hpp"
 #include "delivery/delivery_engine.hpp"
+#include "delivery/flush_policy.hpp"
 #include "export/json_batch.hpp"
 #include "log/logger.hpp"
 #include "support/state_changed.hpp"
@@ -26,17 +28,29 @@ class RelayProcessor : public Processor {
                                         std::chrono::system_clock::time_point deadline) override;
   void close() override;
 
-  // The longest an INVOKE is held for delivering the previous invoke's data.
-  static constexpr std::chrono::milliseconds kInvokeFlushCap{1'000};
+  // Kept back from an invocation's deadline: lambda-relay calls next before the function times out.
+  static constexpr std::chrono::milliseconds kDeadlineMargin{100};
 
  private:
+  using Clock = delivery::DeliveryEngine::Clock;
+
   void submit_due(bool everything);
+  boost::asio::awaitable<void> hold_for_runtime_done(const std::string& request_id,
+                                                     std::optional<std::chrono::milliseconds> tick,
+                                                     Clock::time_point until);
+  boost::asio::awaitable<void> await_report(const std::string& request_id, Clock::time_point until);
+  [[nodiscard]] bool expects_platform_events() const;
 
   const config::Config& config_;
   const log::Logger& logger_;
   std::optional<support::StateChanged> changed_;
   std::optional<delivery::DeliveryEngine> engine_;
   std::optional<exporters::JsonBatchExporter> batch_;
+  delivery::FlushPolicy flush_policy_;
+  std::string runtime_done_id_;       // request id of the last platform.runtimeDone
+  std::string report_id_;             // request id of the last platform.report
+  std::string previous_invoke_id_;
+  bool runtime_done_missing_ = false;  // the last wait for one ended at the deadline
 };
 
 // Stands in for RelayProcessor when the configuration is invalid: Init fails with the reason.

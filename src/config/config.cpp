@@ -106,10 +106,24 @@ Result<void> load_batch_dispatch(const Environment& env, Config& config) {
     if (!n) return n.error();
     config.batch_min_items = static_cast<std::size_t>(*n);
   }
+  return {};
+}
+
+Result<void> load_delivery(const Environment& env, Config& config) {
   if (auto v = env("LAMBDA_RELAY_MAX_BUFFER_BYTES")) {
     auto n = parse_int("LAMBDA_RELAY_MAX_BUFFER_BYTES", *v, 64 * 1024, 1024LL * 1024 * 1024);
     if (!n) return n.error();
     config.max_buffer_bytes = static_cast<std::size_t>(*n);
+  }
+  if (auto v = env("LAMBDA_RELAY_FLUSH")) {
+    auto setting = delivery::parse_flush_setting(*v);
+    if (!setting) return invalid("LAMBDA_RELAY_FLUSH", setting.error().message);
+    config.flush = *setting;
+  }
+  if (auto v = env("LAMBDA_RELAY_FLUSH_TIMEOUT_MS")) {
+    auto ms = parse_int("LAMBDA_RELAY_FLUSH_TIMEOUT_MS", *v, 1, 60'000);
+    if (!ms) return ms.error();
+    config.flush_timeout = std::chrono::milliseconds(*ms);
   }
   return {};
 }
@@ -142,6 +156,7 @@ Result<Config> load(const Environment& env) {
 
   if (auto loaded = load_telemetry(env, config); !loaded) return loaded.error();
   if (auto loaded = load_batch_dispatch(env, config); !loaded) return loaded.error();
+  if (auto loaded = load_delivery(env, config); !loaded) return loaded.error();
 
   if (auto v = env("AWS_LAMBDA_RUNTIME_API")) config.runtime_api = *v;
   if (!config.dev_mode) {

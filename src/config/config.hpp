@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/environment.hpp"
+#include "delivery/flush_policy.hpp"
 #include "log/logger.hpp"
 #include "net/url.hpp"
 
@@ -38,6 +39,9 @@ struct Config {
 
   // Delivery.
   std::size_t max_buffer_bytes = 8 * 1024 * 1024;  // LAMBDA_RELAY_MAX_BUFFER_BYTES
+  delivery::FlushSetting flush;                    // LAMBDA_RELAY_FLUSH (adaptive)
+  // The longest an invocation is held for sending (beyond the function's own run time).
+  std::chrono::milliseconds flush_timeout{500};  // LAMBDA_RELAY_FLUSH_TIMEOUT_MS
 };
 
 // The error type lambda-relay reports to `init/error` for configuration problems.

@@ -24,10 +24,6 @@ void log_rejection(const log::Logger& logger, const std::string& name, unsigned 
   logger.warn("upstream {} rejected a payload with HTTP {}: {}", name, status, body.substr(0, 200));
 }
 
-void log_full(const log::Logger& logger, const std::string& name, std::size_t limit) {
-  logger.warn("outbox full ({} bytes): refusing new data for {} until it drains", limit, name);
-}
-
 net::Request build_request(const net::Url& url, const Payload& payload) {
   net::Request request{net::http::verb::post, url.target, 11};
   request.set(net::http::field::content_type, payload.content_type);
@@ -36,20 +32,32 @@ net::Request build_request(const net::Url& url, const Payload& payload) {
   return request;
 }
 
+std::string status_error(unsigned status) { return "HTTP " + std::to_string(status); }
+
 }  // namespace
 
 struct DeliveryEngine::Upstream {
   std::string name;
   net::Url url;
+  UpstreamOptions options;
   std::unique_ptr<net::HttpConnection> connection;
   std::deque<Payload> queue;
+  std::optional<Payload> in_flight;
   UpstreamStats stats;
-  bool draining = false;
+  RateLimits limits;
+  bool draining = false;        // a drain coroutine is alive
+  bool cut = false;             // pause() cancelled the request in flight
+  std::uint64_t submissions = 0;  // wakes a drain waiting for work it can send
+  int failures = 0;             // consecutive failed attempts, across cycles (backoff)
   int failures_in_cycle = 0;
+  std::uint64_t parked_in_cycle = ~0ULL;  // used up its attempts in this cycle
+  Clock::time_point backoff_until{};
   bool in_outage = false;
-  bool full_logged = false;
   std::string last_error;
-  std::optional<std::chrono::milliseconds> retry_after;  // from the last 429/503
+  // Losses of the current cycle, logged once when it ends.
+  std::uint64_t refused_in_cycle = 0;
+  std::uint64_t refused_bytes_in_cycle = 0;
+  std::uint64_t rejected_in_cycle = 0;
 };
 
 DeliveryEngine::DeliveryEngine(support::StateChanged& changed, const log::Logger& logger, std::size_t max_buffer_bytes,
@@ -62,12 +70,13 @@ DeliveryEngine::DeliveryEngine(support::StateChanged& changed, const log::Logger
 
 DeliveryEngine::~DeliveryEngine() = default;
 
-DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::Url url) {
+DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::Url url, UpstreamOptions options) {
   auto upstream = std::make_unique<Upstream>();
   upstream->name = std::move(name);
   upstream->connection =
       std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port});
   upstream->url = std::move(url);
+  upstream->options = options;
   upstreams_.push_back(std::move(upstream));
   return upstreams_.size() - 1;
 }
@@ -75,95 +84,178 @@ DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::U
 const UpstreamStats& DeliveryEngine::stats(UpstreamId upstream) const { return upstreams_.at(upstream)->stats; }
 const std::string& DeliveryEngine::name(UpstreamId upstream) const { return upstreams_.at(upstream)->name; }
 
+bool DeliveryEngine::rate_limited(UpstreamId upstream, std::string_view category) const {
+  return upstreams_.at(upstream)->limits.limited(category, Clock::now());
+}
+
 bool DeliveryEngine::submit(UpstreamId id, Payload payload) {
   auto& upstream = *upstreams_.at(id);
   if (buffered_bytes_ + payload.body.size() > max_buffer_bytes_) {
     ++upstream.stats.refused_full;
-    if (!upstream.full_logged) log_full(logger_, upstream.name, max_buffer_bytes_);
-    upstream.full_logged = true;
+    ++upstream.refused_in_cycle;
+    upstream.refused_bytes_in_cycle += payload.body.size();
     return false;
   }
-  upstream.full_logged = false;
   buffered_bytes_ += payload.body.size();
   ++upstream.stats.accepted;
+  ++upstream.submissions;
   upstream.queue.push_back(std::move(payload));
-  if (!upstream.draining) {
-    upstream.draining = true;
-    upstream.failures_in_cycle = 0;
-    boost::asio::co_spawn(changed_.executor(), drain(upstream), boost::asio::detached);
-  }
+  start_draining(upstream);
+  changed_.notify();
   return true;
+}
+
+void DeliveryEngine::start_draining(Upstream& upstream) {
+  if (upstream.draining || upstream.queue.empty()) return;
+  upstream.draining = true;
+  boost::asio::co_spawn(changed_.executor(), drain(upstream), boost::asio::detached);
 }
 
 bool DeliveryEngine::idle() const {
   return std::all_of(upstreams_.begin(), upstreams_.end(),
-                     [](const auto& u) { return u->queue.empty() && !u->draining; });
+                     [](const auto& u) { return u->queue.empty() && !u->in_flight; });
+}
+
+void DeliveryEngine::open_cycle(bool final) {
+  open_ = true;
+  ++cycle_;
+  for (auto& u : upstreams_) {
+    u->failures_in_cycle = 0;
+    if (final) u->backoff_until = {};
+    start_draining(*u);
+  }
+  changed_.notify();
+}
+
+// The earliest time something queued may be sent, ignoring the gate and the cycle's attempts.
+DeliveryEngine::Clock::time_point DeliveryEngine::next_chance(const Upstream& upstream) const {
+  auto earliest = Clock::time_point::max();
+  for (const auto& payload : upstream.queue) earliest = std::min(earliest, upstream.limits.until(payload.category));
+  return std::max(earliest, upstream.backoff_until);
+}
+
+bool DeliveryEngine::may_send(const Upstream& upstream, Clock::time_point now) const {
+  return open_ && upstream.parked_in_cycle != cycle_ && next_chance(upstream) <= now;
+}
+
+// Nothing more happens for this upstream before `deadline` in this cycle.
+bool DeliveryEngine::settled(const Upstream& upstream, Clock::time_point deadline) const {
+  if (upstream.in_flight) return false;
+  return !open_ || upstream.queue.empty() || upstream.parked_in_cycle == cycle_ || next_chance(upstream) > deadline;
 }
 
 net::Awaitable<bool> DeliveryEngine::flush(Clock::time_point deadline) {
-  for (auto& u : upstreams_) {  // a new flush cycle: upstreams that gave up try again
-    if (!u->queue.empty() && !u->draining) {
-      u->draining = true;
-      u->failures_in_cycle = 0;
-      boost::asio::co_spawn(changed_.executor(), drain(*u), boost::asio::detached);
-    }
-  }
-  co_await changed_.wait_until([this] {
-    return std::none_of(upstreams_.begin(), upstreams_.end(), [](const auto& u) { return u->draining; });
+  co_await changed_.wait_until([this, deadline] {
+    return std::all_of(upstreams_.begin(), upstreams_.end(), [&](const auto& u) { return settled(*u, deadline); });
   }, deadline);
   co_return idle();
 }
 
+net::Awaitable<void> DeliveryEngine::pause(Clock::time_point deadline) {
+  open_ = false;
+  co_await changed_.wait_until([this] {
+    return std::none_of(upstreams_.begin(), upstreams_.end(), [](const auto& u) { return u->in_flight.has_value(); });
+  }, deadline);
+  for (auto& u : upstreams_) {
+    if (u->in_flight) {
+      u->cut = true;
+      u->connection->cancel();
+    }
+    log_cycle_losses(*u);
+  }
+}
+
 net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, const Payload& payload) {
-  upstream.retry_after.reset();
   auto response = co_await upstream.connection->send(build_request(upstream.url, payload), kRequestTimeout);
   if (!response) {
     upstream.last_error = response.error().message;
     co_return Verdict::retry;
   }
-  const auto verdict = classify(response->result_int());
-  if (verdict == Verdict::retry) {
-    upstream.last_error = "HTTP " + std::to_string(response->result_int());
-    upstream.retry_after = retry_after(*response);
-  } else if (verdict == Verdict::reject) {
-    log_rejection(logger_, upstream.name, response->result_int(), response->body());
+  const auto status = response->result_int();
+  upstream.limits.learn(*response, Clock::now(), upstream.options.default_rate_limit);
+  const auto verdict = classify(status);
+  if (verdict == Verdict::retry) upstream.last_error = status_error(status);
+  if (verdict == Verdict::reject && upstream.rejected_in_cycle++ == 0) {
+    log_rejection(logger_, upstream.name, status, response->body());
   }
   co_return verdict;
 }
 
 net::Awaitable<void> DeliveryEngine::drain(Upstream& upstream) {
   while (!upstream.queue.empty()) {
-    const auto verdict = co_await attempt(upstream, upstream.queue.front());
-    if (verdict == Verdict::retry) {
-      ++upstream.stats.retried;
-      if (!upstream.in_outage) log_outage(logger_, upstream.name, upstream.url, upstream.last_error);
-      upstream.in_outage = true;
-      if (++upstream.failures_in_cycle >= policy_.max_attempts_per_cycle) break;  // carried over to the next cycle
-      const auto wait = std::max(policy_.backoff(upstream.failures_in_cycle, random_),
-                                 upstream.retry_after.value_or(std::chrono::milliseconds(0)));
-      co_await changed_.sleep_until(Clock::now() + wait);
+    const auto now = Clock::now();
+    if (!may_send(upstream, now)) {
+      // Wait for the gate, a new cycle, new data, or the end of a backoff or rate limit.
+      const auto wake = open_ && upstream.parked_in_cycle != cycle_ ? next_chance(upstream) : Clock::time_point::max();
+      const auto seen = std::make_tuple(open_, cycle_, upstream.submissions);
+      co_await changed_.wait_until([&] {
+        return std::make_tuple(open_, cycle_, upstream.submissions) != seen || upstream.queue.empty();
+      }, wake);
       continue;
     }
-    auto payload = std::move(upstream.queue.front());
-    upstream.queue.pop_front();
-    buffered_bytes_ -= payload.body.size();
-    if (verdict == Verdict::delivered) {
-      ++upstream.stats.sent;
-      upstream.stats.items_sent += payload.items;
-      upstream.stats.bytes_sent += payload.body.size();
-      if (upstream.in_outage) log_recovery(logger_, upstream.name, upstream.stats.retried);
-      upstream.in_outage = false;
-      upstream.failures_in_cycle = 0;
-    } else {
-      ++upstream.stats.rejected;
-    }
+    const auto sendable = std::find_if(upstream.queue.begin(), upstream.queue.end(),
+                                       [&](const Payload& p) { return upstream.limits.until(p.category) <= now; });
+    upstream.in_flight = std::move(*sendable);
+    upstream.queue.erase(sendable);
+    const auto verdict = co_await attempt(upstream, *upstream.in_flight);
+    if (!upstream.in_flight) continue;  // abandoned at shutdown meanwhile
+    auto payload = std::move(*upstream.in_flight);
+    upstream.in_flight.reset();
+    finish(upstream, verdict, std::move(payload));
+    changed_.notify();
   }
   upstream.draining = false;
   changed_.notify();
 }
 
+void DeliveryEngine::finish(Upstream& upstream, Verdict verdict, Payload payload) {
+  const bool cut = std::exchange(upstream.cut, false);
+  if (verdict == Verdict::retry) {
+    retry_later(upstream, std::move(payload), cut);
+    return;
+  }
+  buffered_bytes_ -= payload.body.size();
+  if (verdict == Verdict::reject) {
+    ++upstream.stats.rejected;
+    return;
+  }
+  ++upstream.stats.sent;
+  upstream.stats.items_sent += payload.items;
+  upstream.stats.bytes_sent += payload.body.size();
+  if (upstream.in_outage) log_recovery(logger_, upstream.name, upstream.stats.retried);
+  upstream.in_outage = false;
+  upstream.failures = 0;
+}
+
+void DeliveryEngine::retry_later(Upstream& upstream, Payload payload, bool cut) {
+  ++upstream.stats.retried;
+  upstream.queue.push_front(std::move(payload));
+  if (cut) return;  // cut by pause(): not the upstream's fault
+  if (!upstream.in_outage) log_outage(logger_, upstream.name, upstream.url, upstream.last_error);
+  upstream.in_outage = true;
+  upstream.backoff_until = Clock::now() + policy_.backoff(upstream.failures++, random_);
+  if (++upstream.failures_in_cycle >= policy_.max_attempts_per_cycle) upstream.parked_in_cycle = cycle_;
+}
+
+void DeliveryEngine::log_cycle_losses(Upstream& upstream) {
+  if (upstream.refused_in_cycle > 0) {
+    logger_.warn("outbox full ({} bytes): refused {} payloads ({} bytes) for {} in this cycle", max_buffer_bytes_,
+                 upstream.refused_in_cycle, upstream.refused_bytes_in_cycle, upstream.name);
+  }
+  if (upstream.rejected_in_cycle > 1) {
+    logger_.warn("upstream {} rejected {} payloads in this cycle", upstream.name, upstream.rejected_in_cycle);
+  }
+  upstream.refused_in_cycle = 0;
+  upstream.refused_bytes_in_cycle = 0;
+  upstream.rejected_in_cycle = 0;
+}
+
 void DeliveryEngine::report_and_abandon() {
   for (auto& u : upstreams_) {
+    log_cycle_losses(*u);
+    if (u->in_flight) u->queue.push_back(std::move(*u->in_flight));
+    u->in_flight.reset();
+    u->connection->cancel();
     u->stats.unsent += u->queue.size();
     const auto& s = u->stats;
     logger_.info("delivery {}: {} accepted, {} sent ({} items, {} bytes), {} retried, {} rejected, {} refused (full), {} unsent",
@@ -171,6 +263,7 @@ void DeliveryEngine::report_and_abandon() {
     for (const auto& p : u->queue) buffered_bytes_ -= p.body.size();
     u->queue.clear();
   }
+  changed_.notify();
 }
 
 }  // namespace lambda_relay::delivery

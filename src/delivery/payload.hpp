@@ -13,6 +13,8 @@ struct Payload {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::size_t items = 1;  // events, envelopes, profiles inside (for accounting)
+  // The upstream's rate-limit category (Sentry's data categories); "" when it has none.
+  std::string category;
 };
 
 }  // namespace lambda_relay::delivery

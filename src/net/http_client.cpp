@@ -38,6 +38,11 @@ void HttpConnection::close() {
   connected_ = false;
 }
 
+void HttpConnection::cancel() {
+  cancelled_ = true;
+  close();
+}
+
 Awaitable<Result<void>> HttpConnection::connect(std::optional<std::chrono::milliseconds> timeout) {
   auto endpoints = co_await resolver_.resolve(target_.host, target_.port);
   if (!endpoints) co_return endpoints.error();
@@ -78,13 +83,19 @@ Awaitable<Result<Response>> HttpConnection::send(Request request, std::optional<
   if (request.find(http::field::user_agent) == request.end()) request.set(http::field::user_agent, "lambda-relay");
   request.keep_alive(true);
   request.prepare_payload();
+  cancelled_ = false;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connected_;
     if (!connected_) {
       if (auto c = co_await connect(timeout); !c) co_return c.error();
+      if (cancelled_) {  // cancelled while resolving or connecting
+        close();
+        co_return make_error("cancelled", "request cancelled");
+      }
     }
     auto result = co_await exchange(request, timeout);
+    if (cancelled_) co_return make_error("cancelled", "request cancelled");
     if (result) co_return result;
     close();
     // Only a stale keep-alive connection earns a second try; a timeout or a fresh failure is final.

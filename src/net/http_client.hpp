@@ -28,6 +28,9 @@ class HttpConnection {
                                    std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
   void close();
+  // Aborts the request in flight, if any, without the reconnect-and-resend of a stale connection:
+  // the pending send() returns an error with code "cancelled".
+  void cancel();
   [[nodiscard]] const HostPort& target() const noexcept { return target_; }
 
  private:
@@ -41,6 +44,7 @@ class HttpConnection {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   bool connected_ = false;
+  bool cancelled_ = false;
 };
 
 }  // namespace lambda_relay::net

@@ -124,11 +124,29 @@ INSTANTIATE_TEST_SUITE_P(
                       InvalidCase{"DISPATCH_POST_URI", "not a url", false, true},
                       InvalidCase{"LAMBDA_RELAY_BATCH_MIN_ITEMS", "0"},
                       InvalidCase{"DISPATCH_MIN_BATCH_SIZE", "many"},
-                      InvalidCase{"LAMBDA_RELAY_MAX_BUFFER_BYTES", "1024"}),
+                      InvalidCase{"LAMBDA_RELAY_MAX_BUFFER_BYTES", "1024"},
+                      InvalidCase{"LAMBDA_RELAY_FLUSH", "sometimes"},
+                      InvalidCase{"LAMBDA_RELAY_FLUSH", "periodic"},
+                      InvalidCase{"LAMBDA_RELAY_FLUSH_TIMEOUT_MS", "0"},
+                      InvalidCase{"LAMBDA_RELAY_FLUSH_TIMEOUT_MS", "soon"}),
     [](const ::testing::TestParamInfo<InvalidCase>& param_info) {
       // e.g. LAMBDA_RELAY_LOG_LEVEL_3: the variable and the case's position.
       return param_info.param.variable + "_" + std::to_string(param_info.index);
     });
+
+TEST(ConfigLoad, ReadsTheFlushPolicyAndItsTimeout) {
+  auto defaults = load_from(platform_vars());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->flush, (delivery::FlushSetting{delivery::FlushMode::adaptive, std::chrono::milliseconds(0)}));
+  EXPECT_EQ(defaults->flush_timeout, std::chrono::milliseconds(500));
+  auto vars = platform_vars();
+  vars["LAMBDA_RELAY_FLUSH"] = "end,250";
+  vars["LAMBDA_RELAY_FLUSH_TIMEOUT_MS"] = "2000";
+  auto config = load_from(vars);
+  ASSERT_TRUE(config.ok()) << config.error().describe();
+  EXPECT_EQ(config->flush, (delivery::FlushSetting{delivery::FlushMode::end, std::chrono::milliseconds(250)}));
+  EXPECT_EQ(config->flush_timeout, std::chrono::milliseconds(2000));
+}
 
 TEST(ConfigLoad, TelemetryDefaultsAreLambdasMinimumsSoRuntimeDoneArrivesPromptly) {
   auto config = load_from(platform_vars());

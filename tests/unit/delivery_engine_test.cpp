@@ -18,6 +18,7 @@ class ScriptedUpstream {
   struct Answer {
     unsigned status;
     std::string retry_after;
+    std::string sentry_rate_limits = {};
   };
 
   ScriptedUpstream(net::asio::any_io_executor executor, std::deque<Answer> script)
@@ -47,6 +48,7 @@ class ScriptedUpstream {
     }
     auto response = net::make_response(request, static_cast<net::http::status>(next.status), "{\"detail\":\"scripted\"}");
     if (!next.retry_after.empty()) response.set(net::http::field::retry_after, next.retry_after);
+    if (!next.sentry_rate_limits.empty()) response.set("X-Sentry-Rate-Limits", next.sentry_rate_limits);
     return response;
   }
 
@@ -65,9 +67,10 @@ class DeliveryEngineTest : public ::testing::Test {
     auto url = net::parse_url("http://127.0.0.1:" + std::to_string(port) + "/ingest");
     return std::move(url).value();
   }
-  static Payload payload(std::string body) {
+  static Payload payload(std::string body, std::string category = "") {
     Payload p;
     p.body = std::move(body);
+    p.category = std::move(category);
     return p;
   }
   std::optional<bool> flush(DeliveryEngine& engine, std::chrono::milliseconds budget = std::chrono::seconds(5)) {
@@ -136,6 +139,7 @@ TEST_F(DeliveryEngineTest, CarriesOverWhatAnUnreachableUpstreamCouldNotTakeAndDe
 
   ScriptedUpstream back(io.get_executor(), {});
   ASSERT_EQ(back.listen(port), port);
+  engine.open_cycle();
   EXPECT_EQ(flush(engine), std::optional<bool>(true));
   EXPECT_EQ(back.bodies, (std::vector<std::string>{"kept"}));
   EXPECT_EQ(engine.stats(id).sent, 1U);
@@ -156,6 +160,120 @@ TEST_F(DeliveryEngineTest, CountsWhatIsStillQueuedAtShutdownAsUnsent) {
   EXPECT_EQ(engine.buffered_bytes(), 0U);
 }
 
+// Accepts connections and reads requests; answers the first only when released, the rest at once.
+class HoldingUpstream {
+ public:
+  explicit HoldingUpstream(net::asio::any_io_executor executor)
+      : changed_(executor), server_(executor, [this](net::Request& r) -> net::Awaitable<net::Response> {
+          bodies.push_back(r.body());
+          if (bodies.size() == 1) co_await changed_.wait_until([this] { return released_; });
+          co_return net::make_response(r, net::http::status::ok, "{}");
+        }) {}
+  ~HoldingUpstream() { release(); }
+
+  std::uint16_t listen() {
+    auto bound = server_.listen({net::asio::ip::make_address_v4("127.0.0.1"), 0});
+    server_.start();
+    return bound ? bound->port() : 0;
+  }
+  void release() {
+    released_ = true;
+    changed_.notify();
+  }
+
+  std::vector<std::string> bodies;
+
+ private:
+  support::StateChanged changed_;
+  bool released_ = false;
+  net::HttpServer server_;
+};
+
+TEST_F(DeliveryEngineTest, SendsNothingWhilePausedAndEverythingOnceTheNextCycleOpens) {
+  ScriptedUpstream upstream(io.get_executor(), {});
+  DeliveryEngine engine(changed, logger, 1 << 20, fast);
+  const auto id = engine.add_upstream("scripted", url_for(upstream.listen()));
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  ASSERT_TRUE(engine.submit(id, payload("a")));
+  EXPECT_EQ(flush(engine), std::optional<bool>(false)) << "a flush while paused returns at once, unsent";
+  const auto opened = Clock::now();
+  engine.open_cycle();
+  EXPECT_EQ(flush(engine), std::optional<bool>(true));
+  ASSERT_EQ(upstream.arrivals.size(), 1U);
+  EXPECT_GE(upstream.arrivals[0], opened) << "nothing went out before the cycle opened";
+}
+
+TEST_F(DeliveryEngineTest, PauseCutsTheRequestInFlightAtItsDeadlineAndTheNextCycleSendsItAgain) {
+  HoldingUpstream upstream(io.get_executor());
+  DeliveryEngine engine(changed, logger, 1 << 20, fast);
+  const auto id = engine.add_upstream("holding", url_for(upstream.listen()));
+  ASSERT_TRUE(engine.submit(id, payload("x")));
+  EXPECT_EQ(flush(engine, std::chrono::milliseconds(200)), std::optional<bool>(false)) << "held by the upstream";
+  ASSERT_EQ(upstream.bodies.size(), 1U) << "the request reached the upstream";
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  EXPECT_EQ(engine.stats(id).retried, 1U);
+  EXPECT_FALSE(engine.idle()) << "the cut request stays in the outbox";
+
+  upstream.release();
+  engine.open_cycle();
+  EXPECT_EQ(flush(engine), std::optional<bool>(true));
+  EXPECT_EQ(upstream.bodies, (std::vector<std::string>{"x", "x"})) << "at least once: the upstream saw it twice";
+  EXPECT_EQ(engine.stats(id).sent, 1U);
+}
+
+TEST_F(DeliveryEngineTest, BackoffSpansCyclesSoADownUpstreamIsNotProbedEveryInvocation) {
+  ScriptedUpstream gone(io.get_executor(), {});
+  const auto port = gone.listen();
+  gone.stop();
+  test::drain(io);
+  DeliveryEngine engine(changed, logger, 1 << 20, RetryPolicy{3, std::chrono::seconds(20), std::chrono::seconds(20)});
+  const auto id = engine.add_upstream("down", url_for(port));
+  ASSERT_TRUE(engine.submit(id, payload("kept")));
+  EXPECT_EQ(flush(engine, std::chrono::seconds(5)), std::optional<bool>(false))
+      << "returns as soon as the backoff outlasts the deadline, not at it";
+  EXPECT_EQ(engine.stats(id).retried, 1U);
+
+  engine.open_cycle();
+  EXPECT_EQ(flush(engine, std::chrono::seconds(5)), std::optional<bool>(false));
+  EXPECT_EQ(engine.stats(id).retried, 1U) << "still backing off: no attempt in this cycle";
+
+  engine.open_cycle(/*final=*/true);
+  EXPECT_EQ(flush(engine, std::chrono::seconds(5)), std::optional<bool>(false));
+  EXPECT_EQ(engine.stats(id).retried, 2U) << "the final cycle tries once more regardless";
+}
+
+TEST_F(DeliveryEngineTest, SentryRateLimitHoldsItsCategoryWhileOthersFlow) {
+  ScriptedUpstream upstream(io.get_executor(), {{429, "", "60:transaction:key"}});
+  DeliveryEngine engine(changed, logger, 1 << 20, fast);
+  const auto id = engine.add_upstream("sentry", url_for(upstream.listen()));
+  ASSERT_TRUE(engine.submit(id, payload("tx", "transaction")));
+  EXPECT_EQ(flush(engine), std::optional<bool>(false)) << "returns once only limited data is left";
+  EXPECT_TRUE(engine.rate_limited(id, "transaction"));
+  EXPECT_FALSE(engine.rate_limited(id, "error"));
+  ASSERT_TRUE(engine.submit(id, payload("boom", "error")));
+  EXPECT_EQ(flush(engine), std::optional<bool>(false));
+  EXPECT_EQ(upstream.bodies, (std::vector<std::string>{"tx", "boom"}));
+  EXPECT_EQ(engine.stats(id).sent, 1U);
+  EXPECT_FALSE(engine.idle()) << "the transaction is held, not dropped";
+}
+
+TEST_F(DeliveryEngineTest, ReportsRefusalsOncePerCycle) {
+  std::vector<std::string> lines;
+  log::Logger recording{"test", log::Level::info};
+  recording.set_sink([&](log::Level, std::string_view line) { lines.emplace_back(line); });
+  ScriptedUpstream upstream(io.get_executor(), {});
+  DeliveryEngine engine(changed, recording, 100, fast);
+  const auto id = engine.add_upstream("scripted", url_for(upstream.listen()));
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  ASSERT_TRUE(engine.submit(id, payload(std::string(80, 'a'))));
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(engine.submit(id, payload(std::string(30, 'b'))));
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_NE(lines[0].find("refused 3 payloads (90 bytes) for scripted"), std::string::npos) << lines[0];
+  EXPECT_EQ(engine.stats(id).refused_full, 3U);
+}
+
 TEST(RetryPolicy, ClassifiesStatuses) {
   EXPECT_EQ(classify(200), Verdict::delivered);
   EXPECT_EQ(classify(202), Verdict::delivered);
@@ -172,8 +290,9 @@ TEST(RetryPolicy, BackoffStaysWithinTheExponentialCeilingAndTheCap) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     for (int i = 0; i < 100; ++i) {
       const auto wait = policy.backoff(attempt, random);
-      EXPECT_GE(wait.count(), 0);
-      EXPECT_LE(wait.count(), std::min<long long>(1000, 100LL << attempt));
+      const auto ceiling = std::min<long long>(1000, 100LL << attempt);
+      EXPECT_GE(wait.count(), ceiling / 2);
+      EXPECT_LE(wait.count(), ceiling);
     }
   }
 }

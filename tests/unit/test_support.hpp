@@ -43,6 +43,16 @@ std::optional<T> run(asio::io_context& io, asio::awaitable<T> awaitable,
   return result;
 }
 
+// The same for a coroutine without a result: true when it completed in time.
+inline bool run(asio::io_context& io, asio::awaitable<void> awaitable,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto completed = [](asio::awaitable<void> inner) -> asio::awaitable<bool> {
+    co_await std::move(inner);
+    co_return true;
+  };
+  return run(io, completed(std::move(awaitable)), timeout).has_value();
+}
+
 // Lets every pending operation on `io` finish (call after stopping servers), bounded by `timeout`.
 void drain(asio::io_context& io, std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
