@@ -81,6 +81,7 @@ int run_emulator(EmulatorOptions options) {
 
   options.sandbox.self_path = self_path();
   Sandbox sandbox(state, changed, processes, telemetry, options.sandbox);
+  if (sink) sink->measure_freshness([&sandbox]() -> const std::vector<std::string>& { return sandbox.delivered_request_ids(); });
   asio::co_spawn(io, play(sandbox, options, io), asio::detached);
   io.run();
   server.stop();

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <vector>
 
 namespace lambda_emulator {
 namespace {
@@ -144,6 +146,8 @@ std::string json_report(const RunResult& run) {
     for (const auto& [path, s] : run.sink->by_path()) {
       w.key(path).begin_object().field("requests", s.requests).field("bytes", static_cast<std::uint64_t>(s.bytes)).end_object();
     }
+    w.end_object().key("invocations_late").begin_object();
+    for (const auto& [late, count] : run.sink->invocations_late()) w.field(std::to_string(late), count);
     w.end_object().end_object();
   }
   w.end_array();
@@ -155,6 +159,23 @@ std::string json_report(const RunResult& run) {
   out += '\n';
   return out;
 }
+
+namespace {
+
+// "freshness of /batch ...: 48 during their own invocation, 2 1 invocation later".
+std::string freshness_line(const std::map<std::size_t, int>& late) {
+  std::vector<std::string> parts;
+  for (const auto& [invocations, count] : late) {
+    if (invocations == 0) {
+      parts.push_back(fmt::format("{} during their own invocation", count));
+    } else {
+      parts.push_back(fmt::format("{} {} invocation{} later", count, invocations, invocations == 1 ? "" : "s"));
+    }
+  }
+  return fmt::format("freshness of /batch (platform.start per invocation): {}", fmt::join(parts, ", "));
+}
+
+}  // namespace
 
 std::string text_summary(const RunResult& run) {
   const auto& f = run.state.function;
@@ -231,6 +252,7 @@ std::string text_summary(const RunResult& run) {
     for (const auto& [path, s] : run.sink->by_path()) {
       line(fmt::format("    {}: {} requests, {} bytes", path, s.requests, s.bytes));
     }
+    if (!run.sink->invocations_late().empty()) line("    " + freshness_line(run.sink->invocations_late()));
   }
   line("");
   if (run.sandbox.violations().empty()) {

@@ -331,6 +331,7 @@ std::shared_ptr<Invocation> Sandbox::new_invocation(std::string payload) const {
 
 // platform.start, INVOKE to every extension registered for it, the invocation to the runtime.
 std::vector<std::shared_ptr<Extension>> Sandbox::deliver(const std::shared_ptr<Invocation>& invocation) {
+  delivered_ids_.push_back(invocation->request_id);
   emit("platform.start", records::start(state_.function, *invocation));
   const auto body = invoke_event(*invocation, state_.function);
   std::vector<std::shared_ptr<Extension>> subscribers;

@@ -57,6 +57,8 @@ class Sandbox {
 
   [[nodiscard]] const std::vector<InitRecord>& inits() const { return inits_; }
   [[nodiscard]] const std::vector<InvokeRecord>& invokes() const { return invokes_; }
+  // Request ids of the invocations delivered so far, in order (including the one running).
+  [[nodiscard]] const std::vector<std::string>& delivered_request_ids() const { return delivered_ids_; }
   [[nodiscard]] const std::vector<std::string>& violations() const { return violations_; }
 
  private:
@@ -100,6 +102,7 @@ class Sandbox {
   std::optional<double> pending_init_duration_ms_;  // reported on the first invoke after a normal Init
   std::vector<InitRecord> inits_;
   std::vector<InvokeRecord> invokes_;
+  std::vector<std::string> delivered_ids_;
   std::vector<std::string> violations_;
 };
 

@@ -1,6 +1,10 @@
 #include "sink.hpp"
 
+#include <lambda_relay/decode.hpp>
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace lambda_emulator {
 
@@ -12,6 +16,7 @@ Sink::Sink(boost::asio::any_io_executor executor)
         auto& stats = by_path_[std::string(target.substr(0, target.find('?')))];
         ++stats.requests;
         stats.bytes += request.body().size();
+        if (target.starts_with("/batch")) record_freshness(request.body());
         co_return net::make_response(request, net::http::status::ok, "{}");
       }, net::ServerLimits{16 * 1024, 64 * 1024 * 1024}) {}
 
@@ -33,6 +38,17 @@ std::vector<std::string> Sink::environment() const {
       "OTEL_EXPORTER_OTLP_ENDPOINT=" + base + "/otlp",
       "PYROSCOPE_REMOTE_ADDRESS=" + base + "/pyroscope",
   };
+}
+
+void Sink::record_freshness(std::string_view body) {
+  if (!started_) return;
+  const auto& started = started_();
+  (void)lambda_relay::telemetry::decode(body, [&](const lambda_relay::telemetry::Event& event) {
+    if (event.type != lambda_relay::telemetry::EventType::platform_start) return;
+    const auto& id = std::get<lambda_relay::telemetry::Start>(event.record).request_id;
+    const auto at = std::find(started.begin(), started.end(), id);
+    if (at != started.end()) ++late_[static_cast<std::size_t>(started.end() - at - 1)];
+  });
 }
 
 int Sink::requests() const {

@@ -5,8 +5,10 @@
 
 #include "net/http_server.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace lambda_emulator {
 
@@ -27,8 +29,18 @@ class Sink {
   [[nodiscard]] int requests() const;
   [[nodiscard]] std::size_t bytes() const;
 
+  // Freshness of JSON batches: for every invocation whose platform.start arrives, how many newer
+  // invocations had started by then (0: it arrived during its own invocation or at SHUTDOWN after it).
+  using StartedInvocations = std::function<const std::vector<std::string>&()>;
+  void measure_freshness(StartedInvocations started) { started_ = std::move(started); }
+  [[nodiscard]] const std::map<std::size_t, int>& invocations_late() const { return late_; }
+
  private:
+  void record_freshness(std::string_view body);
+
   lambda_relay::net::HttpServer server_;
+  StartedInvocations started_;
+  std::map<std::size_t, int> late_;  // invocations late → count
   std::map<std::string, PathStats> by_path_;
   std::uint16_t port_ = 0;
 };

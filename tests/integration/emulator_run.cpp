@@ -69,6 +69,11 @@ void run_emulator(const std::vector<std::string>& args, EmulatorRun& run) {
   run.report = Json(run.root);
 }
 
+bool Json::has(std::string_view key) const {
+  simdjson::dom::element ignored;
+  return element_.is_object() && !element_.get_object().at_key(key).get(ignored);
+}
+
 Json Json::operator[](std::string_view key) const {
   simdjson::dom::element child;
   if (element_[key].get(child)) throw std::runtime_error(path_ + "." + std::string(key) + " is missing");

@@ -18,6 +18,7 @@ class Json {
   explicit Json(simdjson::dom::element element, std::string path = "$") : element_(element), path_(std::move(path)) {}
 
   Json operator[](std::string_view key) const;
+  [[nodiscard]] bool has(std::string_view key) const;
   Json at(std::size_t index) const;
   [[nodiscard]] std::vector<Json> items() const;
   [[nodiscard]] std::string_view str() const;
