@@ -143,8 +143,10 @@ TEST(EmulatorContract, OutOfMemoryAndCrashResetTheSandboxWithTheirErrorTypes) {
   ExtensionsDir extensions;
   extensions.add("lambda-relay", LAMBDA_RELAY_PATH);
   EmulatorRun run;
-  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--invoke", R"({"action":"oom"})",
-                "--invoke", R"({"action":"crash"})", "--invoke", R"({"action":"ok"})"},
+  // Filling 1 GiB (the sanitized runs' memory size) takes seconds on a loaded machine: a timeout long
+  // enough that the OOM, not the timeout, ends the first invoke.
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--timeout", "20", "--invoke",
+                R"({"action":"oom"})", "--invoke", R"({"action":"crash"})", "--invoke", R"({"action":"ok"})"},
                run);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto invokes = run.report["invokes"].items();
