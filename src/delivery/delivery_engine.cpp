@@ -27,7 +27,7 @@ void log_rejection(const log::Logger& logger, const std::string& name, unsigned 
 }
 
 net::Request build_request(const net::Url& url, const Payload& payload) {
-  net::Request request{net::http::verb::post, url.target, 11};
+  net::Request request{net::http::verb::post, payload.target.empty() ? url.target : payload.target, 11};
   request.set(net::http::field::content_type, payload.content_type);
   for (const auto& [name, value] : payload.headers) request.set(name, value);
   request.body() = payload.body;
@@ -89,6 +89,11 @@ const std::string& DeliveryEngine::name(UpstreamId upstream) const { return upst
 
 bool DeliveryEngine::rate_limited(UpstreamId upstream, std::string_view category) const {
   return upstreams_.at(upstream)->limits.limited(category, Clock::now());
+}
+
+DeliveryEngine::Clock::time_point DeliveryEngine::rate_limited_until(UpstreamId upstream,
+                                                                     std::string_view category) const {
+  return upstreams_.at(upstream)->limits.until(category);
 }
 
 bool DeliveryEngine::submit(UpstreamId id, Payload payload) {

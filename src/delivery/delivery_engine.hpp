@@ -72,6 +72,8 @@ class DeliveryEngine {
   [[nodiscard]] bool idle() const;
   [[nodiscard]] std::size_t buffered_bytes() const noexcept { return buffered_bytes_; }
   [[nodiscard]] bool rate_limited(UpstreamId upstream, std::string_view category) const;
+  // Until when the upstream holds back `category` (a past time when it does not): a relay's Retry-After.
+  [[nodiscard]] Clock::time_point rate_limited_until(UpstreamId upstream, std::string_view category) const;
 
   [[nodiscard]] const UpstreamStats& stats(UpstreamId upstream) const;
   [[nodiscard]] const std::string& name(UpstreamId upstream) const;

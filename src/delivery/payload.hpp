@@ -15,6 +15,9 @@ struct Payload {
   std::size_t items = 1;  // events, envelopes, profiles inside (for accounting)
   // The upstream's rate-limit category (Sentry's data categories); "" when it has none.
   std::string category;
+  // Path and query on the upstream's host; "" for the upstream URL's own (a relay forwarding a
+  // path prefix sends each request to its own path).
+  std::string target;
 };
 
 }  // namespace lambda_relay::delivery
