@@ -3,6 +3,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -41,6 +42,35 @@ std::optional<Response> answer_for_read_error(const boost::system::error_code& e
                                fmt::format("malformed HTTP request: {}", ec.message()));
   }
   return std::nullopt;
+}
+
+// After refusing a request whose body may still be arriving (413, 400), read and discard what the
+// client still sends, for a bounded time and amount, before closing: closing a socket with unread
+// data makes the kernel send a reset, and a client still writing its body would see the reset
+// instead of our answer.
+constexpr auto kLingerTime = std::chrono::seconds(1);
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+
+void expire_linger(const std::shared_ptr<tcp::socket>& socket, asio::steady_timer& timer) {
+  timer.async_wait([socket](const boost::system::error_code& ec) {
+    boost::system::error_code ignored;
+    if (!ec) socket->cancel(ignored);
+  });
+}
+
+Awaitable<void> linger(std::shared_ptr<tcp::socket> socket) {
+  boost::system::error_code ignored;
+  socket->shutdown(tcp::socket::shutdown_send, ignored);
+  asio::steady_timer timer(socket->get_executor(), kLingerTime);
+  expire_linger(socket, timer);
+  std::vector<char> discard(16 * 1024);
+  std::size_t total = 0;
+  while (total < kLingerBytes) {
+    auto [ec, n] = co_await socket->async_read_some(asio::buffer(discard), use_nothrow);
+    if (ec) break;
+    total += n;
+  }
+  timer.cancel();
 }
 
 }  // namespace
@@ -108,7 +138,9 @@ Awaitable<void> HttpServer::serve(std::shared_ptr<tcp::socket> socket) {
     (void)bytes;
     if (read_ec) {
       if (auto answer = answer_for_read_error(read_ec, limits_)) {
-        co_await http::async_write(*socket, *answer, use_nothrow);
+        auto [write_ec, written] = co_await http::async_write(*socket, *answer, use_nothrow);
+        (void)written;
+        if (!write_ec) co_await linger(socket);
       }
       break;
     }
