@@ -24,6 +24,14 @@ add_library(lr_mbedtls INTERFACE)
 target_include_directories(lr_mbedtls SYSTEM INTERFACE ${MBEDTLS_INCLUDE_DIR})
 target_link_libraries(lr_mbedtls INTERFACE ${MBEDTLS_LIBRARY} ${MBEDX509_LIBRARY} ${MBEDCRYPTO_LIBRARY} Threads::Threads)
 
+# Brotli decoding of request bodies (Content-Encoding: br, which sentry-python sends when it can).
+find_path(BROTLI_INCLUDE_DIR brotli/decode.h REQUIRED)
+find_library(BROTLIDEC_LIBRARY NAMES brotlidec REQUIRED)
+find_library(BROTLICOMMON_LIBRARY NAMES brotlicommon REQUIRED)
+add_library(lr_brotli INTERFACE)
+target_include_directories(lr_brotli SYSTEM INTERFACE ${BROTLI_INCLUDE_DIR})
+target_link_libraries(lr_brotli INTERFACE ${BROTLIDEC_LIBRARY} ${BROTLICOMMON_LIBRARY})
+
 # simdjson: Debian ships only a shared library, so we compile its single-file amalgamation taken from
 # Debian's source package (scripts/install-deps puts it in .deps/simdjson).
 set(LAMBDA_RELAY_SIMDJSON_DIR "${PROJECT_SOURCE_DIR}/.deps/simdjson" CACHE PATH "simdjson amalgamation")
