@@ -37,6 +37,11 @@ Result<void> RelayProcessor::init(const RegisterResponse& /*registration*/, boos
     const auto upstream = engine_->add_upstream("batch", *config_.batch_url);
     batch_.emplace(*engine_, upstream, config_.batch_min_items);
   }
+  // Listening before the first event/next: the function's init code may already send.
+  if (config_.relay.enabled()) {
+    relay_.emplace(executor, logger_, config_.relay, *engine_);
+    relay_->start();
+  }
   log_flush_setting(logger_, config_);
   return {};
 }
@@ -123,6 +128,7 @@ boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*eve
 }
 
 void RelayProcessor::close() {
+  relay_.reset();
   batch_.reset();
   engine_.reset();
   changed_.reset();

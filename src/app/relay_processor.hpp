@@ -9,6 +9,7 @@
 #include "delivery/flush_policy.hpp"
 #include "export/json_batch.hpp"
 #include "log/logger.hpp"
+#include "relay/local_relay.hpp"
 #include "support/state_changed.hpp"
 
 #include <lambda_relay/extension.hpp>
@@ -46,6 +47,7 @@ class RelayProcessor : public Processor {
   std::optional<support::StateChanged> changed_;
   std::optional<delivery::DeliveryEngine> engine_;
   std::optional<exporters::JsonBatchExporter> batch_;
+  std::optional<relay::LocalRelay> relay_;  // the ingest server SDKs send to (when configured)
   delivery::FlushPolicy flush_policy_;
   std::string runtime_done_id_;       // request id of the last platform.runtimeDone
   std::string report_id_;             // request id of the last platform.report

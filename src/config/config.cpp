@@ -156,6 +156,9 @@ Result<Config> load(const Environment& env) {
   if (auto loaded = load_telemetry(env, config); !loaded) return loaded.error();
   if (auto loaded = load_batch_dispatch(env, config); !loaded) return loaded.error();
   if (auto loaded = load_delivery(env, config); !loaded) return loaded.error();
+  auto relay = load_relay_config(env, config.max_buffer_bytes, config.telemetry_port);
+  if (!relay) return relay.error();
+  config.relay = std::move(relay).value();
 
   if (auto v = env("AWS_LAMBDA_RUNTIME_API")) config.runtime_api = *v;
   if (!config.dev_mode) {

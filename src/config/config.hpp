@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/environment.hpp"
+#include "config/relay_config.hpp"
 #include "delivery/flush_policy.hpp"
 #include "log/logger.hpp"
 #include "net/url.hpp"
@@ -42,6 +43,9 @@ struct Config {
   delivery::FlushSetting flush;                    // LAMBDA_RELAY_FLUSH (adaptive)
   // The longest an invocation is held for sending (beyond the function's own run time).
   std::chrono::milliseconds flush_timeout{500};  // LAMBDA_RELAY_FLUSH_TIMEOUT_MS
+
+  // The local relay SDKs send to (relay_config.hpp).
+  RelayConfig relay;
 };
 
 // The error type lambda-relay reports to `init/error` for configuration problems.

@@ -1,0 +1,35 @@
+// Configuration of the local relay (the ingest server SDKs send to): its ports, its body bound, and
+// where each protocol goes. Documented in docs/configuration.md ("Relay").
+#pragma once
+
+#include "config/environment.hpp"
+#include "relay/forward_routes.hpp"
+#include "relay/sentry/dsn.hpp"
+
+#include <lambda_relay/result.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace lambda_relay::config {
+
+struct RelayConfig {
+  std::vector<std::uint16_t> ingest_ports{9000, 4040, 4318};  // LAMBDA_RELAY_INGEST_PORTS ("" for none)
+  std::size_t max_request_bytes = 4 * 1024 * 1024;            // LAMBDA_RELAY_MAX_REQUEST_BYTES
+  std::optional<relay::sentry::Dsn> sentry_dsn;               // SENTRY_DSN
+  std::vector<relay::ForwardRule> forward;                    // LAMBDA_RELAY_FORWARD
+
+  // Compressed bodies may decode to this much (a bound against decompression bombs).
+  [[nodiscard]] std::size_t max_decoded_bytes() const noexcept { return 4 * max_request_bytes; }
+  // The ingest server runs when it has ports and something to relay to.
+  [[nodiscard]] bool enabled() const noexcept { return !ingest_ports.empty() && (sentry_dsn || !forward.empty()); }
+};
+
+// Reads the relay's variables. `max_buffer_bytes` (the outbox) bounds the request size: a larger
+// request could never be accepted. `telemetry_port` must not be an ingest port.
+[[nodiscard]] Result<RelayConfig> load_relay_config(const Environment& env, std::size_t max_buffer_bytes,
+                                                    std::uint16_t telemetry_port);
+
+}  // namespace lambda_relay::config

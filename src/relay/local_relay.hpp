@@ -1,0 +1,37 @@
+// The local relay as a whole: the protocol routes (Sentry, plain forwarding; Pyroscope and OTLP
+// will add theirs the same way) over one ingest server, all feeding the one delivery engine.
+#pragma once
+
+#include "config/relay_config.hpp"
+#include "delivery/delivery_engine.hpp"
+#include "log/logger.hpp"
+#include "relay/forward_routes.hpp"
+#include "relay/ingest_server.hpp"
+#include "relay/sentry/sentry_routes.hpp"
+
+#include <vector>
+
+namespace lambda_relay::relay {
+
+class LocalRelay {
+ public:
+  LocalRelay(net::asio::any_io_executor executor, const log::Logger& logger, const config::RelayConfig& config,
+             delivery::DeliveryEngine& engine);
+
+  // Listens on the configured ports (those that are free) and logs where and what it serves.
+  std::vector<net::tcp::endpoint> start();
+  void stop();
+
+  [[nodiscard]] const sentry::SentryRoutes& sentry() const noexcept { return sentry_; }
+
+ private:
+  RouteTable routes();
+
+  const log::Logger& logger_;
+  const config::RelayConfig& config_;
+  sentry::SentryRoutes sentry_;
+  ForwardRoutes forward_;
+  IngestServer server_;
+};
+
+}  // namespace lambda_relay::relay
