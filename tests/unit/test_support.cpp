@@ -18,6 +18,13 @@ std::optional<std::filesystem::path> samples_dir() {
   return dir;
 }
 
+std::optional<std::filesystem::path> fixtures_dir() {
+  const std::filesystem::path dir = std::filesystem::path(LAMBDA_RELAY_SHARED_DIR) / "fixtures";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return std::nullopt;
+  return dir;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());

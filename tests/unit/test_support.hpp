@@ -58,6 +58,8 @@ void drain(asio::io_context& io, std::chrono::milliseconds timeout = std::chrono
 
 // <shared>/spec/samples, or nothing when the shared directory is not there.
 std::optional<std::filesystem::path> samples_dir();
+// <shared>/fixtures (requests captured from real client libraries), or nothing when absent.
+std::optional<std::filesystem::path> fixtures_dir();
 // The whole file as a string (throws when it cannot be read).
 std::string read_file(const std::filesystem::path& path);
 
