@@ -1,28 +1,16 @@
 // lambda-relay: wiring only. Configuration → RelayProcessor → the extension run loop.
+#include "app/dev_mode.hpp"
 #include "app/relay_processor.hpp"
 #include "config/config.hpp"
 #include "log/logger.hpp"
 
 #include <lambda_relay/extension.hpp>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-
 #include <csignal>
 
 namespace {
 
 using namespace lambda_relay;
-
-// Local use without a Lambda platform: runs until SIGTERM/SIGINT.
-int run_dev_mode(const log::Logger& logger) {
-  boost::asio::io_context io(1);
-  boost::asio::signal_set signals(io, SIGTERM, SIGINT);  // before the first log line: it says we are up
-  signals.async_wait([&](auto, int) { io.stop(); });
-  logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
-  io.run();
-  return 0;
-}
 
 RunOptions run_options(char** argv, const Result<config::Config>& config, const log::Logger& logger) {
   auto options = RunOptions::from(argv);
@@ -54,7 +42,7 @@ int main(int /*argc*/, char** argv) {
   } else {
     logger.error("invalid configuration: {}", config.error().message);
   }
-  if (config && config->dev_mode) return run_dev_mode(logger);
+  if (config && config->dev_mode) return app::run_dev_mode(*config, logger);
 
   auto options = run_options(argv, config, logger);
   if (!config) {

@@ -71,8 +71,11 @@ void SentryRoutes::add_to(RouteTable& routes) {
 }
 
 void SentryRoutes::warn_once(std::string_view reason) {
-  if (std::exchange(warned_, true)) return;
-  logger_.warn("sentry: refused an envelope: {} (further refusals are logged at debug level)", reason);
+  if (std::exchange(warned_, true)) {
+    logger_.debug("sentry: refused an envelope: {}", reason);
+  } else {
+    logger_.warn("sentry: refused an envelope: {} (further refusals are logged at debug level)", reason);
+  }
 }
 
 std::optional<net::Response> SentryRoutes::check_configured(const net::Request& request, const RouteMatch& match,
@@ -100,7 +103,6 @@ std::optional<net::Response> SentryRoutes::check_destination(const net::Request&
   if (dsn_->same_destination(*theirs)) return std::nullopt;
   auto reason = mismatch_reason("the envelope's dsn", *theirs, *dsn_);
   warn_once(reason);
-  logger_.debug("sentry: {}", reason);
   return refused(request, status::forbidden, reason);
 }
 

@@ -1,0 +1,62 @@
+#include "app/dev_mode.hpp"
+
+#include "delivery/delivery_engine.hpp"
+#include "relay/local_relay.hpp"
+#include "support/state_changed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <optional>
+
+namespace lambda_relay::app {
+namespace {
+
+constexpr std::chrono::seconds kFinalFlush{2};
+
+struct DevRelay {
+  DevRelay(boost::asio::io_context& io, const config::Config& config, const log::Logger& logger)
+      : changed(io.get_executor()), engine(changed, logger, config.max_buffer_bytes),
+        relay(io.get_executor(), logger, config.relay, engine) {}
+
+  support::StateChanged changed;
+  delivery::DeliveryEngine engine;
+  relay::LocalRelay relay;
+};
+
+boost::asio::awaitable<void> finish(DevRelay& dev, boost::asio::io_context& io) {
+  dev.relay.stop();
+  const auto deadline = delivery::DeliveryEngine::Clock::now() + kFinalFlush;
+  co_await dev.engine.flush(deadline);
+  co_await dev.engine.pause(deadline);
+  dev.engine.report_and_abandon();
+  io.stop();
+}
+
+}  // namespace
+
+int run_dev_mode(const config::Config& config, const log::Logger& logger) {
+  boost::asio::io_context io(1);
+  std::optional<DevRelay> dev;
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT);  // before the first log line: it says we are up
+  signals.async_wait([&](auto, int) {
+    if (dev) {
+      boost::asio::co_spawn(io, finish(*dev, io), boost::asio::detached);
+    } else {
+      io.stop();
+    }
+  });
+  logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
+  if (config.relay.enabled()) {
+    dev.emplace(io, config, logger);
+    dev->relay.start();
+  }
+  io.run();
+  dev.reset();
+  return 0;
+}
+
+}  // namespace lambda_relay::app
