@@ -119,6 +119,8 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
 
 boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*event*/,
                                                       std::chrono::system_clock::time_point deadline) {
+  // The function has ended: what an SDK sent is in the outbox, and nothing sent now could leave.
+  if (relay_) relay_->stop();
   const auto until = steady_deadline(deadline, std::chrono::milliseconds(0));
   engine_->open_cycle(true);
   submit_due(true);

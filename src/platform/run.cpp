@@ -100,6 +100,9 @@ class Runner {
     exit_code_ = co_await start_and_follow();
     listener_.stop();
     signals_.cancel();
+    // However the run ended (SHUTDOWN, or a failure before or after Init), what a Processor still
+    // has running (servers SDKs send to, timers) ends here; close() then destroys it.
+    io_.stop();
   }
 
   net::Awaitable<int> start_and_follow() {
