@@ -1,4 +1,5 @@
-// A local HTTP upstream for tests: runs on its own thread, records every request body, answers 200.
+// A local HTTP upstream for tests: runs on its own thread, records every request body it accepts,
+// answers 200 (or, with `fail_every` n > 0, 503 to every n-th request, which it does not record).
 #pragma once
 
 #include "net/http_server.hpp"
@@ -14,12 +15,15 @@ namespace lambda_relay::testing {
 
 class HttpSink {
  public:
-  HttpSink();
+  explicit HttpSink(unsigned fail_every = 0);
   ~HttpSink();
 
   [[nodiscard]] std::string url(std::string_view path) const;
-  // The bodies received so far, in arrival order.
+  // The bodies accepted so far, in arrival order.
   [[nodiscard]] std::vector<std::string> bodies() const;
+  // The headers of the accepted requests, in the same order.
+  [[nodiscard]] std::vector<net::http::fields> headers() const;
+  [[nodiscard]] std::size_t refused() const;
 
  private:
   boost::asio::io_context io_{1};
@@ -27,6 +31,10 @@ class HttpSink {
   std::uint16_t port_ = 0;
   mutable std::mutex mutex_;
   std::vector<std::string> bodies_;
+  std::vector<net::http::fields> headers_;
+  unsigned fail_every_ = 0;
+  std::size_t requests_ = 0;
+  std::size_t refused_ = 0;
   std::thread thread_;
 };
 
