@@ -136,10 +136,13 @@ void merge_headers(HeaderList& headers, const HeaderList& extra) {
 Result<HeaderList> parse_headers(std::string_view variable, std::string_view text) {
   auto list = parse_key_value_list(variable, text);
   if (!list) return list.error();
+  // Messages name entries by position only: a mistyped entry may hold a credential.
+  std::size_t position = 0;
   for (const auto& [name, value] : *list) {
-    if (!is_token(name)) return invalid(variable, fmt::format("\"{}\" is not a valid HTTP header name", name));
+    ++position;
+    if (!is_token(name)) return invalid(variable, fmt::format("entry {} has no valid HTTP header name", position));
     if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-      return invalid(variable, fmt::format("the value of header \"{}\" contains a line break or NUL", name));
+      return invalid(variable, fmt::format("the value of entry {} contains a line break or NUL", position));
     }
   }
   return list;
@@ -221,7 +224,7 @@ Result<HeaderList> parse_key_value_list(std::string_view variable, std::string_v
     if (name.empty()) return invalid(variable, fmt::format("entry {} has an empty key", position));
     auto value = percent_decode(trim(entry.substr(equals + 1)));
     if (!value) {
-      return invalid(variable, fmt::format("the value of \"{}\" has a malformed percent-encoding (%XX)", name));
+      return invalid(variable, fmt::format("entry {} has a malformed percent-encoding (%XX expected)", position));
     }
     list.emplace_back(std::string(name), std::move(*value));
   }
