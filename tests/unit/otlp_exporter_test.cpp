@@ -93,6 +93,22 @@ TEST(OtlpExporter, KeepsNothingForSignalsWithoutAnEndpoint) {
   EXPECT_FALSE(exporter.take(OtlpSignal::metrics));
 }
 
+TEST(OtlpExporter, IsDueOnceHalfAMegabyteOfLogRecordsWaits) {
+  OtlpExporter exporter(load({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"}}), options());
+  const std::string line(10'000, 'x');
+  auto event = telemetry::decode_event(R"({"time":"2025-06-10T14:03:11.000Z","type":"function","record":")" + line + R"("})");
+  ASSERT_TRUE(event.ok());
+  int added = 0;
+  while (!exporter.due() && added < 1000) {
+    exporter.add(*event);
+    ++added;
+  }
+  EXPECT_GE(added, 50);
+  EXPECT_LE(added, 53);
+  EXPECT_TRUE(exporter.take(OtlpSignal::logs));
+  EXPECT_FALSE(exporter.due());
+}
+
 TEST(Gzip, RoundTripsEmptyAndLargeInputs) {
   EXPECT_EQ(gunzip(support::gzip_compress("")), "");
   std::string large;

@@ -404,6 +404,18 @@ TEST(TelemetryMapper, StructuredLogsUseMessageLevelTimestampAndKeepOtherKeysAsAt
   EXPECT_EQ(r.trace_id, logs->records[0].trace_id);
 }
 
+TEST(TelemetryMapper, AHugeStructuredRecordKeepsItsBodyWithoutAttributes) {
+  TelemetryMapper mapper(options());
+  const std::string big(70'000, 'y');
+  mapper.add(event_of(R"({"time":"2025-06-10T14:03:11.750Z","type":"function","record":{"level":"INFO","message":"m","blob":")" +
+                      big + R"("}})"));
+  auto logs = mapper.take_logs();
+  ASSERT_TRUE(logs);
+  EXPECT_EQ(body(logs->records[0]), "m");
+  EXPECT_EQ(find(logs->records[0].attributes, "blob"), nullptr);
+  EXPECT_EQ(logs->records[0].severity_number, 9);
+}
+
 TEST(TelemetryMapper, TakesTheTraceFromTheInvokeEventWhenPlatformStartHasNone) {
   TelemetryMapper mapper(options());
   InvokeEvent invoke;
@@ -499,16 +511,20 @@ TEST(TelemetryMapper, FinishClosesAnInvocationWhoseEventsNeverCame) {
   EXPECT_GE(traces->spans[0].end_time_unix_nano, traces->spans[0].start_time_unix_nano);
 }
 
-TEST(TelemetryMapper, DropsAndCountsLogRecordsBeyondItsBound) {
+TEST(TelemetryMapper, DropsAndCountsLogRecordsBeyondItsMemoryBound) {
   auto o = options();
-  o.max_log_records = 2;
+  o.max_log_bytes = 3000;
   TelemetryMapper mapper(std::move(o));
-  for (int i = 0; i < 5; ++i) {
-    mapper.add(event_of(R"({"time":"2025-06-10T14:03:11.000Z","type":"function","record":"line\n"})"));
-  }
-  EXPECT_EQ(mapper.pending_log_records(), 2U);
-  EXPECT_EQ(mapper.dropped_log_records(), 3U);
-  EXPECT_EQ(mapper.take_logs()->records.size(), 2U);
+  const std::string line(1000, 'x');
+  const auto event = event_of(R"({"time":"2025-06-10T14:03:11.000Z","type":"function","record":")" + line + R"("})");
+  for (int i = 0; i < 5; ++i) mapper.add(event);
+  EXPECT_EQ(mapper.pending_log_records(), 3U);  // each record counts a little over 1000 bytes
+  EXPECT_GT(mapper.pending_log_bytes(), 3000U);
+  EXPECT_EQ(mapper.dropped_log_records(), 2U);
+  EXPECT_EQ(mapper.take_logs()->records.size(), 3U);
+  EXPECT_EQ(mapper.pending_log_bytes(), 0U);
+  mapper.add(event);
+  EXPECT_EQ(mapper.pending_log_records(), 1U);
 }
 
 TEST(TelemetryMapper, ServiceNameAndUserAttributesOverrideDetectedValues) {

@@ -30,6 +30,14 @@ class OtlpExporter {
   void set_account_id(std::string account_id) { mapper_.set_account_id(std::move(account_id)); }
   void finish() { mapper_.finish(); }
 
+  // Enough is pending that it should be taken now rather than at the next INVOKE (a busy invocation
+  // logging a lot): bounds memory, which counts against the function.
+  [[nodiscard]] bool due() const noexcept {
+    return mapper_.pending_log_bytes() >= kDueLogBytes || mapper_.pending_spans() >= kDueSpans;
+  }
+  static constexpr std::size_t kDueLogBytes = 512 * 1024;
+  static constexpr std::size_t kDueSpans = 1'000;
+
   // The pending data of `signal` as one request body; nothing when the signal is not configured or
   // has nothing new. Data of signals that are not configured is not kept.
   [[nodiscard]] std::optional<delivery::Payload> take(config::OtlpSignal signal);

@@ -7,6 +7,8 @@
 namespace lambda_relay::otlp {
 namespace {
 
+constexpr std::size_t kMaxStructuredRecord = 64 * 1024;
+
 constexpr std::array<std::string_view, 6> kFieldsElsewhere{"level", "message", "timestamp", "requestId",
                                                            "AWSRequestId", "type"};
 
@@ -51,7 +53,9 @@ std::optional<AnyValue> value_of(simdjson::dom::element element) {
 }  // namespace
 
 Attributes structured_log_attributes(std::string_view json) {
-  thread_local simdjson::dom::parser parser;
+  // The parser keeps its buffers for the next record: bounded, so one huge line cannot pin megabytes.
+  // Longer records keep their body but get no attributes.
+  thread_local simdjson::dom::parser parser(kMaxStructuredRecord);
   Attributes attributes;
   simdjson::dom::object object;
   if (parser.parse(json.data(), json.size()).get(object) != simdjson::SUCCESS) return attributes;

@@ -10,7 +10,7 @@
 namespace lambda_relay::otlp {
 
 // Strings, booleans and numbers keep their type; objects and arrays become their compact JSON text;
-// nulls are left out. Empty when `json` is not an object.
+// nulls are left out. Empty when `json` is not an object, or is longer than 64 KiB.
 [[nodiscard]] Attributes structured_log_attributes(std::string_view json);
 
 }  // namespace lambda_relay::otlp

@@ -34,13 +34,27 @@ std::optional<std::string_view> request_id_of(const telemetry::Event& event) {
       event.record);
 }
 
+std::size_t approximate_size(const KeyValue& kv) {
+  const auto* text = std::get_if<std::string>(&kv.value.value);
+  return sizeof(KeyValue) + kv.key.size() + (text != nullptr ? text->size() : 0);
+}
+
+std::size_t approximate_size(const LogRecord& record) {
+  std::size_t size = sizeof(LogRecord) + record.severity_text.size();
+  if (record.body) {
+    if (const auto* text = std::get_if<std::string>(&record.body->value)) size += text->size();
+  }
+  for (const auto& kv : record.attributes) size += approximate_size(kv);
+  return size;
+}
+
 }  // namespace
 
 TelemetryMapper::TelemetryMapper(MapperOptions options)
     : resource_info_(std::move(options.resource)),
       clock_(options.clock ? std::move(options.clock)
                            : [] { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }),
-      max_log_records_(options.max_log_records),
+      max_log_bytes_(options.max_log_bytes),
       max_spans_(options.max_spans),
       keep_logs_(options.keep_logs),
       keep_spans_(options.keep_spans),
@@ -169,7 +183,7 @@ void TelemetryMapper::update_spans_and_metrics(std::uint64_t time, const telemet
 void TelemetryMapper::add_log_record(std::uint64_t time, const telemetry::Event& event,
                                      std::optional<std::string_view> request_id, const LogContext* context) {
   if (!keep_logs_) return;
-  if (logs_.size() >= max_log_records_) {
+  if (log_bytes_ >= max_log_bytes_) {
     ++dropped_logs_;
     return;
   }
@@ -203,6 +217,7 @@ void TelemetryMapper::add_log_record(std::uint64_t time, const telemetry::Event&
     record.span_id = context->span_id;
     record.flags = context->sampled ? kFlagSampled : 0;
   }
+  log_bytes_ += approximate_size(record);
   logs_.push_back(std::move(record));
 }
 
@@ -223,6 +238,7 @@ std::optional<LogsRequest> TelemetryMapper::take_logs() {
   if (logs_.empty()) return std::nullopt;
   LogsRequest request{resource(), scope(), {}};
   request.records.swap(logs_);
+  log_bytes_ = 0;
   return request;
 }
 

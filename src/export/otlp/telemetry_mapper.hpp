@@ -33,8 +33,9 @@ struct MapperOptions {
   // Observed times of log records and the time of metric points (tests pin it).
   std::function<telemetry::Timestamp()> clock;
   std::optional<std::uint64_t> id_seed;  // random ids from a fixed seed (tests)
-  // Bounds on what waits to be taken; beyond them new records and spans are dropped and counted.
-  std::size_t max_log_records = 20'000;
+  // Bounds on what waits to be taken (memory counts against the function); beyond them new records
+  // and spans are dropped and counted. Log records are bounded by their approximate size.
+  std::size_t max_log_bytes = 2 * 1024 * 1024;
   std::size_t max_spans = 5'000;
   // Signals nobody exports are not kept (spans are still followed: log records carry their ids).
   bool keep_logs = true;
@@ -55,6 +56,8 @@ class TelemetryMapper {
   void finish();
 
   [[nodiscard]] std::size_t pending_log_records() const noexcept { return logs_.size(); }
+  // Approximate memory of the pending log records (their strings plus a fixed overhead each).
+  [[nodiscard]] std::size_t pending_log_bytes() const noexcept { return log_bytes_; }
   [[nodiscard]] std::size_t pending_spans() const noexcept { return spans_.size() + tracker_.finished(); }
   [[nodiscard]] bool metrics_updated() const noexcept { return metrics_.updated(); }
   [[nodiscard]] std::uint64_t dropped_log_records() const noexcept { return dropped_logs_; }
@@ -78,7 +81,8 @@ class TelemetryMapper {
 
   ResourceInfo resource_info_;
   std::function<telemetry::Timestamp()> clock_;
-  std::size_t max_log_records_;
+  std::size_t max_log_bytes_;
+  std::size_t log_bytes_ = 0;
   std::size_t max_spans_;
   bool keep_logs_;
   bool keep_spans_;
