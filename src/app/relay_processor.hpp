@@ -8,11 +8,13 @@
 #include "delivery/delivery_engine.hpp"
 #include "delivery/flush_policy.hpp"
 #include "export/json_batch.hpp"
+#include "export/otlp/otlp_exporter.hpp"
 #include "log/logger.hpp"
 #include "support/state_changed.hpp"
 
 #include <lambda_relay/extension.hpp>
 
+#include <array>
 #include <optional>
 
 namespace lambda_relay::app {
@@ -35,6 +37,8 @@ class RelayProcessor : public Processor {
   using Clock = delivery::DeliveryEngine::Clock;
 
   void submit_due(bool everything);
+  void start_otlp(const RegisterResponse& registration);
+  void submit_otlp();
   boost::asio::awaitable<void> hold_for_runtime_done(const std::string& request_id,
                                                      std::optional<std::chrono::milliseconds> tick,
                                                      Clock::time_point until);
@@ -46,6 +50,8 @@ class RelayProcessor : public Processor {
   std::optional<support::StateChanged> changed_;
   std::optional<delivery::DeliveryEngine> engine_;
   std::optional<exporters::JsonBatchExporter> batch_;
+  std::optional<exporters::OtlpExporter> otlp_;
+  std::array<std::optional<delivery::DeliveryEngine::UpstreamId>, 3> otlp_upstreams_;  // by OtlpSignal
   delivery::FlushPolicy flush_policy_;
   std::string runtime_done_id_;       // request id of the last platform.runtimeDone
   std::string report_id_;             // request id of the last platform.report

@@ -157,6 +157,10 @@ Result<Config> load(const Environment& env) {
   if (auto loaded = load_telemetry(env, config); !loaded) return loaded.error();
   if (auto loaded = load_batch_dispatch(env, config); !loaded) return loaded.error();
   if (auto loaded = load_delivery(env, config); !loaded) return loaded.error();
+  auto otlp = load_otlp(env);
+  if (!otlp) return otlp.error();
+  config.otlp = std::move(otlp).value();
+  config.function = read_function_environment(env);
 
   if (auto v = env("AWS_LAMBDA_RUNTIME_API")) config.runtime_api = *v;
   if (!config.dev_mode) {
