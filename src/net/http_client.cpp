@@ -61,9 +61,11 @@ Awaitable<Result<void>> HttpConnection::connect(std::optional<std::chrono::milli
 Awaitable<Result<Response>> HttpConnection::exchange(const Request& request,
                                                      std::optional<std::chrono::milliseconds> timeout) {
   set_deadline(stream_, timeout);
+  written_ = false;
   auto [write_ec, written] = co_await http::async_write(stream_, request, use_nothrow);
   (void)written;
   if (write_ec) co_return make_error("write", write_ec.message());
+  written_ = true;
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(max_response_body_);
@@ -84,6 +86,7 @@ Awaitable<Result<Response>> HttpConnection::send(Request request, std::optional<
   request.keep_alive(true);
   request.prepare_payload();
   cancelled_ = false;
+  written_ = false;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connected_;

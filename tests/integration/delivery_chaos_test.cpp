@@ -343,14 +343,19 @@ TEST(DeliveryChaos, AFloodIntoASlowUpstreamStaysWithinTheMemoryBoundAndCountsWha
   const auto log = relay_log(run.report);
   const auto summaries = summary_lines(log);
   ASSERT_EQ(summaries.size(), 1U) << joined(log);
-  EXPECT_GT(count_before(summaries[0], "refused (full)").value_or(0), 0L) << summaries[0];
-  // What lambda-relay counts as sent is what the upstream took (one more if lambda-relay left while
-  // waiting for the answer to its last request).
-  const auto sent = count_before(summaries[0], "sent").value_or(-1);
+  // What the upstream cannot take in time is dropped and counted: refused when the outbox is full, or
+  // unconfirmed when the flush cap cut a request after it was written (not sent again: no duplicates).
+  EXPECT_GT(count_before(summaries[0], "refused (full)").value_or(0) + count_before(summaries[0], "unconfirmed").value_or(0),
+            0L)
+      << summaries[0];
+  // What lambda-relay counts as sent or unconfirmed (cut at the flush cap after being written in full,
+  // never sent again) is what the upstream took (one more if lambda-relay left while waiting for the
+  // answer to its last request).
+  const auto sent = count_before(summaries[0], "sent").value_or(-1) +
+                    count_before(summaries[0], "unconfirmed").value_or(-1);
   const auto taken = static_cast<long>(upstream.state().accepted);
   EXPECT_TRUE(taken == sent || taken == sent + 1) << summaries[0] << "; the upstream took " << taken;
   const auto t = tally(run.report, flood.lines, collect(upstream.accepted()));
-  EXPECT_GT(t.missing, 0U) << "a flood this size cannot all get through";
   EXPECT_EQ(t.duplicated, 0U);
 }
 
