@@ -51,7 +51,7 @@ class HttpConnection {
   DnsResolver resolver_;
   TlsContext* tls_context_;
   beast::tcp_stream stream_;
-  std::unique_ptr<TlsStream> tls_;  // the session on stream_ while connected over TLS
+  std::shared_ptr<TlsStream> tls_;  // the session on stream_ while connected over TLS
   beast::flat_buffer buffer_;
   bool connected_ = false;
 };
