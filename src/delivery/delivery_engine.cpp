@@ -1,5 +1,7 @@
 #include "delivery/delivery_engine.hpp"
 
+#include "net/tls_context.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -76,7 +78,8 @@ DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::U
   auto upstream = std::make_unique<Upstream>();
   upstream->name = std::move(name);
   upstream->connection =
-      std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port});
+      std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port},
+                                            url.tls() ? &net::TlsContext::process() : nullptr);
   upstream->url = std::move(url);
   upstream->options = options;
   upstreams_.push_back(std::move(upstream));
