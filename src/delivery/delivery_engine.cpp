@@ -79,7 +79,9 @@ DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::U
   upstream->name = std::move(name);
   upstream->connection =
       std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port},
-                                            url.tls() ? &net::TlsContext::process() : nullptr);
+                                            !url.tls() ? nullptr
+                                            : options.tls != nullptr ? options.tls
+                                                                     : &net::TlsContext::process());
   upstream->url = std::move(url);
   upstream->options = options;
   upstreams_.push_back(std::move(upstream));

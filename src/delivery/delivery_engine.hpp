@@ -49,6 +49,8 @@ struct UpstreamOptions {
   // The upstream de-duplicates (Sentry, by event_id): a request cut after it was written in full is
   // sent again. Otherwise it is counted as unconfirmed instead, so a freeze never makes duplicates.
   bool deduplicates = false;
+  // The TLS context for https (tests); nullptr: the process's (SSL_CERT_FILE or the system bundle).
+  net::TlsContext* tls = nullptr;
   // For a 429 without Retry-After or X-Sentry-Rate-Limits: Sentry says 60 s; others back off.
   std::optional<std::chrono::milliseconds> default_rate_limit;
 };

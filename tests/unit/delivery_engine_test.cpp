@@ -1,7 +1,9 @@
 // The delivery engine against a scripted upstream on a real loopback socket.
 #include "delivery/delivery_engine.hpp"
 #include "net/http_server.hpp"
+#include "net/tls_context.hpp"
 #include "test_support.hpp"
+#include "tls_test_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -291,6 +293,33 @@ TEST_F(DeliveryEngineTest, ReportsRefusalsOncePerCycle) {
   ASSERT_EQ(lines.size(), 1U);
   EXPECT_NE(lines[0].find("refused 3 payloads (90 bytes) for scripted"), std::string::npos) << lines[0];
   EXPECT_EQ(engine.stats(id).refused_full, 3U);
+}
+
+TEST_F(DeliveryEngineTest, AnUntrustedCertificateIsLoggedOnceWithItsReasonAndRetriedWithoutAStorm) {
+  const auto& certs = test::TestCertificates::get();
+  test::TlsTestServer impostor({certs.foreign_cert, certs.foreign_key});
+  net::TlsContext trusting_test_ca([ca = certs.ca] { return std::vector<std::string>{ca.string()}; });
+  std::vector<std::string> lines;
+  log::Logger recording{"test", log::Level::info};
+  recording.set_sink([&](log::Level, std::string_view line) { lines.emplace_back(line); });
+  DeliveryEngine engine(changed, recording, 1 << 20,
+                        RetryPolicy{3, std::chrono::milliseconds(1), std::chrono::milliseconds(5)});
+  UpstreamOptions options;
+  options.tls = &trusting_test_ca;
+  auto url = net::parse_url("https://localhost:" + std::to_string(impostor.port()) + "/ingest");
+  ASSERT_TRUE(url);
+  const auto id = engine.add_upstream("secure", std::move(url).value(), options);
+  ASSERT_TRUE(engine.submit(id, payload("secret")));
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    engine.open_cycle();
+    EXPECT_EQ(flush(engine), std::optional<bool>(false));
+  }
+  EXPECT_EQ(impostor.requests(), 0) << "nothing is sent to a server that failed verification";
+  EXPECT_LE(impostor.handshakes() + impostor.connections(), 2 * 3 * 3) << "at most 3 attempts per cycle";
+  EXPECT_EQ(engine.stats(id).retried, 9U);
+  EXPECT_FALSE(engine.idle()) << "kept for when the certificate is fixed";
+  ASSERT_EQ(lines.size(), 1U) << "one line for the outage, not one per attempt";
+  EXPECT_NE(lines[0].find("not signed by a trusted CA"), std::string::npos) << lines[0];
 }
 
 TEST(RetryPolicy, ClassifiesStatuses) {
