@@ -30,13 +30,15 @@ void log_runtime_done_missing(const log::Logger& logger, const std::string& requ
 RelayProcessor::RelayProcessor(const config::Config& config, const log::Logger& logger)
     : config_(config), logger_(logger), flush_policy_(config.flush) {}
 
-Result<void> RelayProcessor::init(const RegisterResponse& /*registration*/, boost::asio::any_io_executor executor) {
+Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::asio::any_io_executor executor) {
   changed_.emplace(executor);
   engine_.emplace(*changed_, logger_, config_.max_buffer_bytes);
+  engine_->hold();  // sending waits for the first flush cycle (an INVOKE, or SHUTDOWN)
   if (config_.batch_url) {
     const auto upstream = engine_->add_upstream("batch", *config_.batch_url);
-    batch_.emplace(*engine_, upstream, config_.batch_min_items);
+    batch_.emplace(*engine_, upstream, config_.batch_min_items, config_.batch_gzip);
   }
+  if (config_.otlp.enabled()) start_otlp(registration);
   // Listening before the first event/next: the function's init code may already send.
   if (config_.relay.enabled()) {
     relay_.emplace(executor, logger_, config_.relay, *engine_);
@@ -44,6 +46,27 @@ Result<void> RelayProcessor::init(const RegisterResponse& /*registration*/, boos
   }
   log_flush_setting(logger_, config_);
   return {};
+}
+
+void RelayProcessor::start_otlp(const RegisterResponse& registration) {
+  otlp::MapperOptions options;
+  options.resource.function = config_.function;
+  otlp_.emplace(config_.otlp, std::move(options));
+  if (registration.account_id) otlp_->set_account_id(*registration.account_id);
+  for (const auto signal : {config::OtlpSignal::traces, config::OtlpSignal::metrics, config::OtlpSignal::logs}) {
+    if (const auto& s = config_.otlp.signal(signal)) {
+      otlp_upstreams_[static_cast<std::size_t>(signal)] =
+          engine_->add_upstream("otlp-" + std::string(config::to_string(signal)), s->url);
+    }
+  }
+}
+
+void RelayProcessor::submit_otlp() {
+  for (const auto signal : {config::OtlpSignal::traces, config::OtlpSignal::metrics, config::OtlpSignal::logs}) {
+    const auto upstream = otlp_upstreams_[static_cast<std::size_t>(signal)];
+    if (!upstream) continue;
+    if (auto payload = otlp_->take(signal)) (void)engine_->submit(*upstream, std::move(*payload));  // refusals counted
+  }
 }
 
 void RelayProcessor::process(const telemetry::Event& event) {
@@ -57,10 +80,16 @@ void RelayProcessor::process(const telemetry::Event& event) {
   }
   if (telemetry::is_own_log_line(event, logger_.component())) return;
   if (batch_) batch_->add(event);
+  if (otlp_) {
+    otlp_->add(event);
+    if (otlp_->due()) submit_otlp();  // a busy invocation: bound what waits in memory
+  }
 }
 
+// Hands what the exporters have to the delivery engine (which sends it only in a flush cycle).
 void RelayProcessor::submit_due(bool everything) {
   if (batch_ && (everything || batch_->due())) batch_->submit_pending();
+  if (otlp_) submit_otlp();
 }
 
 bool RelayProcessor::expects_platform_events() const {
@@ -98,6 +127,7 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
   const auto started = Clock::now();
   const auto plan = flush_policy_.on_invoke(started);
   const auto previous = std::exchange(previous_invoke_id_, event.request_id);
+  if (otlp_) otlp_->on_invoke(event);
   if (!plan.flush_at_start && !plan.flush_at_end) co_return;  // nothing sent in this invocation
   const auto hold_until = steady_deadline(event.deadline, kDeadlineMargin);
   engine_->open_cycle();
@@ -121,8 +151,11 @@ boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*eve
                                                       std::chrono::system_clock::time_point deadline) {
   // The function has ended: what an SDK sent is in the outbox, and nothing sent now could leave.
   if (relay_) relay_->stop();
-  const auto until = steady_deadline(deadline, std::chrono::milliseconds(0));
+  // Sending stops a little before the deadline, so the accounting line still gets out before the
+  // deadline guard ends the process.
+  const auto until = steady_deadline(deadline, kShutdownReserve);
   engine_->open_cycle(true);
+  if (otlp_) otlp_->finish();
   submit_due(true);
   co_await engine_->flush(until);
   co_await engine_->pause(until);
@@ -132,6 +165,7 @@ boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*eve
 void RelayProcessor::close() {
   relay_.reset();
   batch_.reset();
+  otlp_.reset();
   engine_.reset();
   changed_.reset();
 }

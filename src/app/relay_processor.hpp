@@ -8,12 +8,14 @@
 #include "delivery/delivery_engine.hpp"
 #include "delivery/flush_policy.hpp"
 #include "export/json_batch.hpp"
+#include "export/otlp/otlp_exporter.hpp"
 #include "log/logger.hpp"
 #include "relay/local_relay.hpp"
 #include "support/state_changed.hpp"
 
 #include <lambda_relay/extension.hpp>
 
+#include <array>
 #include <optional>
 
 namespace lambda_relay::app {
@@ -31,11 +33,16 @@ class RelayProcessor : public Processor {
 
   // Kept back from an invocation's deadline: lambda-relay calls next before the function times out.
   static constexpr std::chrono::milliseconds kDeadlineMargin{100};
+  // Kept back from the SHUTDOWN deadline (already LAMBDA_RELAY_SHUTDOWN_MARGIN_MS before Lambda's) for
+  // cutting what is in flight and logging the delivery accounting.
+  static constexpr std::chrono::milliseconds kShutdownReserve{25};
 
  private:
   using Clock = delivery::DeliveryEngine::Clock;
 
   void submit_due(bool everything);
+  void start_otlp(const RegisterResponse& registration);
+  void submit_otlp();
   boost::asio::awaitable<void> hold_for_runtime_done(const std::string& request_id,
                                                      std::optional<std::chrono::milliseconds> tick,
                                                      Clock::time_point until);
@@ -47,6 +54,8 @@ class RelayProcessor : public Processor {
   std::optional<support::StateChanged> changed_;
   std::optional<delivery::DeliveryEngine> engine_;
   std::optional<exporters::JsonBatchExporter> batch_;
+  std::optional<exporters::OtlpExporter> otlp_;
+  std::array<std::optional<delivery::DeliveryEngine::UpstreamId>, 3> otlp_upstreams_;  // by OtlpSignal
   std::optional<relay::LocalRelay> relay_;  // the ingest server SDKs send to (when configured)
   delivery::FlushPolicy flush_policy_;
   std::string runtime_done_id_;       // request id of the last platform.runtimeDone

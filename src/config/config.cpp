@@ -105,6 +105,12 @@ Result<void> load_batch_dispatch(const Environment& env, Config& config) {
     if (!n) return n.error();
     config.batch_min_items = static_cast<std::size_t>(*n);
   }
+  if (auto v = env("LAMBDA_RELAY_BATCH_COMPRESSION")) {
+    if (*v != "gzip" && *v != "none") {
+      return invalid("LAMBDA_RELAY_BATCH_COMPRESSION", fmt::format("\"{}\" is not a compression (gzip, none)", *v));
+    }
+    config.batch_gzip = *v == "gzip";
+  }
   return {};
 }
 
@@ -156,6 +162,10 @@ Result<Config> load(const Environment& env) {
   if (auto loaded = load_telemetry(env, config); !loaded) return loaded.error();
   if (auto loaded = load_batch_dispatch(env, config); !loaded) return loaded.error();
   if (auto loaded = load_delivery(env, config); !loaded) return loaded.error();
+  auto otlp = load_otlp(env);
+  if (!otlp) return otlp.error();
+  config.otlp = std::move(otlp).value();
+  config.function = read_function_environment(env);
   auto relay = load_relay_config(env, config.max_buffer_bytes, config.telemetry_port);
   if (!relay) return relay.error();
   config.relay = std::move(relay).value();

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "config/environment.hpp"
+#include "config/function_environment.hpp"
+#include "config/otlp_config.hpp"
 #include "config/relay_config.hpp"
 #include "delivery/flush_policy.hpp"
 #include "log/logger.hpp"
@@ -37,6 +39,12 @@ struct Config {
   // JSON batch dispatch.
   std::optional<net::Url> batch_url;  // LAMBDA_RELAY_BATCH_URL (alias DISPATCH_POST_URI)
   std::size_t batch_min_items = 1;    // LAMBDA_RELAY_BATCH_MIN_ITEMS (alias DISPATCH_MIN_BATCH_SIZE)
+  bool batch_gzip = false;            // LAMBDA_RELAY_BATCH_COMPRESSION=gzip
+
+  // OTLP export (OTEL_EXPORTER_OTLP_*, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
+  OtlpConfig otlp;
+  // The function's identity, from Lambda's reserved variables (never fails).
+  FunctionEnvironment function;
 
   // Delivery.
   std::size_t max_buffer_bytes = 8 * 1024 * 1024;  // LAMBDA_RELAY_MAX_BUFFER_BYTES

@@ -29,12 +29,14 @@ Error handshake_error(const HostPort& target, const std::string& reason) {
 }
 
 // Plain and TLS connections share this; only the stream type differs.
+// `written` tells the caller whether the whole request went out (a cut request may then have arrived).
 template <typename Stream>
 Awaitable<Result<Response>> exchange_on(Stream& stream, beast::flat_buffer& buffer, const Request& request,
-                                        std::size_t max_response_body) {
-  auto [write_ec, written] = co_await http::async_write(stream, request, use_nothrow);
-  (void)written;
+                                        std::size_t max_response_body, bool& written) {
+  auto [write_ec, bytes] = co_await http::async_write(stream, request, use_nothrow);
+  (void)bytes;
   if (write_ec) co_return make_error("write", write_ec.message());
+  written = true;
 
   http::response_parser<http::string_body> parser;
   parser.body_limit(max_response_body);
@@ -111,13 +113,14 @@ Awaitable<Result<void>> HttpConnection::handshake(std::optional<std::chrono::mil
 Awaitable<Result<Response>> HttpConnection::exchange(const Request& request,
                                                      std::optional<std::chrono::milliseconds> timeout) {
   set_deadline(stream_, timeout);
+  written_ = false;
   // (Not one co_await on a conditional expression: GCC 12 destroys that temporary awaitable twice.)
   if (tls_) {
-    auto response = co_await exchange_on(*tls_, buffer_, request, max_response_body_);
+    auto response = co_await exchange_on(*tls_, buffer_, request, max_response_body_, written_);
     if (response && !response->keep_alive()) close();
     co_return response;
   }
-  auto response = co_await exchange_on(stream_, buffer_, request, max_response_body_);
+  auto response = co_await exchange_on(stream_, buffer_, request, max_response_body_, written_);
   if (response && !response->keep_alive()) close();
   co_return response;
 }
@@ -128,6 +131,7 @@ Awaitable<Result<Response>> HttpConnection::send(Request request, std::optional<
   request.keep_alive(true);
   request.prepare_payload();
   cancelled_ = false;
+  written_ = false;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connected_;

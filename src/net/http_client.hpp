@@ -41,6 +41,9 @@ class HttpConnection {
   // Aborts the request in flight, if any, without the reconnect-and-resend of a stale connection:
   // the pending send() returns an error with code "cancelled".
   void cancel();
+  // Whether the last send() wrote its whole request before it ended (a cancelled request that was
+  // written in full may have been processed by the peer).
+  [[nodiscard]] bool request_written() const noexcept { return written_; }
   [[nodiscard]] const HostPort& target() const noexcept { return target_; }
 
  private:
@@ -54,10 +57,11 @@ class HttpConnection {
   DnsResolver resolver_;
   TlsContext* tls_context_;
   beast::tcp_stream stream_;
-  std::unique_ptr<TlsStream> tls_;  // the session on stream_ while connected over TLS
+  std::shared_ptr<TlsStream> tls_;  // the session on stream_ while connected over TLS
   beast::flat_buffer buffer_;
   bool connected_ = false;
   bool cancelled_ = false;
+  bool written_ = false;
 };
 
 }  // namespace lambda_relay::net

@@ -115,10 +115,10 @@ TlsStream::TlsStream(beast::tcp_stream& next, std::string host)
 
 TlsStream::~TlsStream() = default;
 
-Result<std::unique_ptr<TlsStream>> TlsStream::open(beast::tcp_stream& next, const TlsContext& context,
+Result<std::shared_ptr<TlsStream>> TlsStream::open(beast::tcp_stream& next, const TlsContext& context,
                                                    const std::string& host) {
   if (context.config() == nullptr) return make_error("tls", "TLS context not loaded");
-  std::unique_ptr<TlsStream> stream(new TlsStream(next, host));
+  std::shared_ptr<TlsStream> stream(new TlsStream(next, host));
   auto& ssl = stream->engine_->ssl;
   if (int rc = mbedtls_ssl_setup(&ssl, context.config()); rc != 0) return make_error("tls", tls_error_text(rc));
   boost::system::error_code not_address;

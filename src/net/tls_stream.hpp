@@ -2,7 +2,9 @@
 // (http::async_read, http::async_write). mbedTLS never touches the socket: it takes ciphertext from
 // incoming() and leaves ciphertext in outgoing(), and the composed operation below moves those bytes
 // with the tcp_stream's own operations, so the tcp_stream's deadline covers the handshake, every
-// read and every write. One operation at a time (HttpConnection writes, then reads).
+// read and every write. One operation at a time (HttpConnection writes, then reads). A pending
+// operation co-owns the stream: closing the connection (which drops the stream and cancels the
+// socket's operations) never leaves a completion touching freed state.
 #pragma once
 
 #include "net/http.hpp"
@@ -31,13 +33,13 @@ struct TlsStep {
   boost::system::error_code error;
 };
 
-class TlsStream {
+class TlsStream : public std::enable_shared_from_this<TlsStream> {
  public:
   using executor_type = beast::tcp_stream::executor_type;
 
   // A client session for `host` (SNI and certificate name check; an IP address is checked against the
   // certificate's IP addresses). `context` must be loaded and outlive the stream.
-  static Result<std::unique_ptr<TlsStream>> open(beast::tcp_stream& next, const TlsContext& context,
+  static Result<std::shared_ptr<TlsStream>> open(beast::tcp_stream& next, const TlsContext& context,
                                                  const std::string& host);
   ~TlsStream();
   TlsStream(const TlsStream&) = delete;
@@ -84,7 +86,8 @@ namespace tls_detail {
 template <typename Step>
 class Operation {
  public:
-  Operation(TlsStream& stream, Step step) : stream_(stream), step_(std::move(step)) {}
+  Operation(std::shared_ptr<TlsStream> stream, Step step)
+      : owner_(std::move(stream)), stream_(*owner_), step_(std::move(step)) {}
 
   template <typename Self>
   void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
@@ -138,6 +141,7 @@ class Operation {
     self.complete(result_.error, result_.bytes);
   }
 
+  std::shared_ptr<TlsStream> owner_;
   TlsStream& stream_;
   Step step_;
   State state_ = State::start;
@@ -146,21 +150,21 @@ class Operation {
 };
 
 template <typename Step>
-Operation(TlsStream&, Step) -> Operation<Step>;
+Operation(std::shared_ptr<TlsStream>, Step) -> Operation<Step>;
 
 }  // namespace tls_detail
 
 template <typename Token>
 auto TlsStream::async_handshake(Token&& token) {
   return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-      tls_detail::Operation(*this, [](TlsStream& s) { return s.handshake_step(); }), token, next_);
+      tls_detail::Operation(shared_from_this(), [](TlsStream& s) { return s.handshake_step(); }), token, next_);
 }
 
 template <typename MutableBuffers, typename Token>
 auto TlsStream::async_read_some(const MutableBuffers& buffers, Token&& token) {
   const asio::mutable_buffer into = beast::buffers_front(buffers);
   return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-      tls_detail::Operation(*this, [into](TlsStream& s) { return s.read_step(into); }), token, next_);
+      tls_detail::Operation(shared_from_this(), [into](TlsStream& s) { return s.read_step(into); }), token, next_);
 }
 
 template <typename ConstBuffers, typename Token>
@@ -169,7 +173,7 @@ auto TlsStream::async_write_some(const ConstBuffers& buffers, Token&& token) {
   const std::size_t size = asio::buffer_copy(asio::buffer(plaintext_), buffers);
   const asio::const_buffer from(plaintext_.data(), size);
   return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
-      tls_detail::Operation(*this, [from](TlsStream& s) { return s.write_step(from); }), token, next_);
+      tls_detail::Operation(shared_from_this(), [from](TlsStream& s) { return s.write_step(from); }), token, next_);
 }
 
 }  // namespace lambda_relay::net

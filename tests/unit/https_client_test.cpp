@@ -6,11 +6,17 @@
 #include "test_support.hpp"
 #include "tls_test_server.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,6 +140,37 @@ TEST_F(HttpsClient, LargeBodiesCrossManyTlsRecordsBothWays) {
   ASSERT_TRUE(response->ok()) << where(response->error());
   EXPECT_EQ((*response)->body().size(), body.size());
   EXPECT_TRUE((*response)->body() == body) << "the echoed body differs";
+}
+
+// Polls `condition` on the io_context (1 ms ticks) for at most `limit`; true when it became true.
+boost::asio::awaitable<bool> eventually(std::function<bool()> condition, std::chrono::milliseconds limit = 5s) {
+  boost::asio::steady_timer tick(co_await boost::asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition() && std::chrono::steady_clock::now() < deadline) {
+    tick.expires_after(1ms);
+    co_await tick.async_wait(boost::asio::use_awaitable);
+  }
+  co_return condition();
+}
+
+boost::asio::awaitable<void> send_into(net::HttpConnection& connection, net::Request request,
+                                       std::optional<Result<net::Response>>& outcome) {
+  auto response = co_await connection.send(std::move(request), 5s);
+  outcome.emplace(std::move(response));
+}
+
+TEST_F(HttpsClient, ClosingWhileAResponseIsAwaitedEndsTheRequestWithoutTouchingFreedState) {
+  TlsTestServer server({certs_.server_cert, certs_.server_key, false, /*answer=*/false});
+  net::HttpConnection connection(io_.get_executor(), {"localhost", server.port()}, &trusting_test_ca_);
+  std::optional<Result<net::Response>> outcome;
+  boost::asio::co_spawn(io_, send_into(connection, net::Request{http::verb::get, "/never", 11}, outcome),
+                        boost::asio::detached);
+  auto sent = test::run(io_, eventually([&] { return server.requests() == 1; }));
+  ASSERT_TRUE(sent.has_value() && *sent) << "the request never reached the server";
+  connection.close();  // drops the TLS session while a read on it is pending (ASan watches)
+  auto ended = test::run(io_, eventually([&] { return outcome.has_value(); }));
+  ASSERT_TRUE(ended.has_value() && *ended);
+  EXPECT_FALSE(outcome->ok());
 }
 
 TEST_F(HttpsClient, CaBundleIsReadAtTheFirstHttpsRequestNotBefore) {

@@ -103,6 +103,7 @@ asio::awaitable<void> TlsTestServer::serve(asio::ip::tcp::socket socket) {
       http::request<http::string_body> request;
       co_await http::async_read(stream, buffer, request, asio::use_awaitable);
       ++requests_;
+      if (!options_.answer) continue;
       http::response<http::string_body> response(http::status::ok, request.version());
       response.keep_alive(true);
       response.body() = request.body().empty() ? std::string(request.target()) : request.body();

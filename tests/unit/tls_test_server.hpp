@@ -35,6 +35,8 @@ class TlsTestServer {
     // Drops the connection after each response although the response says keep-alive: what a
     // server's idle timeout does to a pooled connection.
     bool close_after_response = false;
+    // Reads requests but never answers them.
+    bool answer = true;
   };
 
   explicit TlsTestServer(Options options);

@@ -59,7 +59,10 @@ SentryRoutes::SentryRoutes(delivery::DeliveryEngine& engine, const log::Logger& 
                            std::size_t max_decoded_bytes)
     : engine_(engine), logger_(logger), dsn_(std::move(dsn)), max_decoded_bytes_(max_decoded_bytes) {
   if (dsn_) {
-    upstream_ = engine_.add_upstream("sentry", dsn_->envelope_url(), delivery::UpstreamOptions{kSentryDefaultRateLimit});
+    delivery::UpstreamOptions options;
+    options.default_rate_limit = kSentryDefaultRateLimit;
+    options.deduplicates = true;  // events by event_id: a request cut by a freeze is sent again
+    upstream_ = engine_.add_upstream("sentry", dsn_->envelope_url(), options);
   }
 }
 
