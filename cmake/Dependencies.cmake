@@ -24,13 +24,17 @@ add_library(lr_mbedtls INTERFACE)
 target_include_directories(lr_mbedtls SYSTEM INTERFACE ${MBEDTLS_INCLUDE_DIR})
 target_link_libraries(lr_mbedtls INTERFACE ${MBEDTLS_LIBRARY} ${MBEDX509_LIBRARY} ${MBEDCRYPTO_LIBRARY} Threads::Threads)
 
-# Brotli decoding of request bodies (Content-Encoding: br, which sentry-python sends when it can).
-find_path(BROTLI_INCLUDE_DIR brotli/decode.h REQUIRED)
-find_library(BROTLIDEC_LIBRARY NAMES brotlidec REQUIRED)
-find_library(BROTLICOMMON_LIBRARY NAMES brotlicommon REQUIRED)
+# Brotli decoding of request bodies (Content-Encoding: br, which sentry-python sends when the brotli
+# module is installed). Optional because its static dictionary alone is 122 KB of the binary.
 add_library(lr_brotli INTERFACE)
-target_include_directories(lr_brotli SYSTEM INTERFACE ${BROTLI_INCLUDE_DIR})
-target_link_libraries(lr_brotli INTERFACE ${BROTLIDEC_LIBRARY} ${BROTLICOMMON_LIBRARY})
+if(LAMBDA_RELAY_BROTLI)
+  find_path(BROTLI_INCLUDE_DIR brotli/decode.h REQUIRED)
+  find_library(BROTLIDEC_LIBRARY NAMES brotlidec REQUIRED)
+  find_library(BROTLICOMMON_LIBRARY NAMES brotlicommon REQUIRED)
+  target_include_directories(lr_brotli SYSTEM INTERFACE ${BROTLI_INCLUDE_DIR})
+  target_link_libraries(lr_brotli INTERFACE ${BROTLIDEC_LIBRARY} ${BROTLICOMMON_LIBRARY})
+  target_compile_definitions(lr_brotli INTERFACE LAMBDA_RELAY_BROTLI=1)
+endif()
 
 # simdjson: Debian ships only a shared library, so we compile its single-file amalgamation taken from
 # Debian's source package (scripts/install-deps puts it in .deps/simdjson).

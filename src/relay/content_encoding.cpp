@@ -2,8 +2,10 @@
 
 #include "support/gzip.hpp"
 
-#include <brotli/decode.h>
 #include <zlib.h>
+#if LAMBDA_RELAY_BROTLI
+#include <brotli/decode.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -76,6 +78,7 @@ Result<std::string> inflate_body(std::string_view input, std::size_t max_output)
   return out;
 }
 
+#if LAMBDA_RELAY_BROTLI
 Result<std::string> brotli_body(std::string_view input, std::size_t max_output) {
   const std::unique_ptr<BrotliDecoderState, void (*)(BrotliDecoderState*)> state(
       BrotliDecoderCreateInstance(nullptr, nullptr, nullptr), BrotliDecoderDestroyInstance);
@@ -106,6 +109,12 @@ Result<std::string> brotli_body(std::string_view input, std::size_t max_output) 
   out.resize(produced);
   return out;
 }
+#else
+Result<std::string> brotli_body(std::string_view /*input*/, std::size_t /*max_output*/) {
+  return make_error("UnsupportedEncoding",
+                    "Content-Encoding \"br\" is not supported by this build (LAMBDA_RELAY_BROTLI=OFF): use gzip");
+}
+#endif
 
 Result<std::string> decode_one(std::string_view coding, std::string_view body, std::size_t max_output) {
   if (coding == "gzip" || coding == "x-gzip") {

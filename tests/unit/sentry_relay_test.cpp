@@ -3,7 +3,9 @@
 #include "support/gzip.hpp"
 #include "test_support.hpp"
 
+#if LAMBDA_RELAY_BROTLI
 #include <brotli/encode.h>
+#endif
 
 #include <gtest/gtest.h>
 
@@ -84,25 +86,34 @@ TEST(SentryRelay, AuthenticatesWithSentryDsnsKeyAndSecretWhateverTheSdkSent) {
             "Sentry sentry_key=realkey, sentry_version=7, sentry_client=sentry.python/2.30.0, sentry_secret=realsecret");
 }
 
-TEST(SentryRelay, ForwardsGzipAndBrotliBodiesAsReceived) {
+TEST(SentryRelay, ForwardsGzipBodiesAsReceived) {
   RelayHarness relay;
   relay.start();
   const auto envelope = tunnel_envelope(relay.dsn()) + std::string(40000, ' ');  // > 32 KiB: the JS SDK gzips
   const auto gzipped = support::gzip(envelope);
+  EXPECT_EQ(status_of(relay.post_chunked("/envelope", gzipped, "Content-Encoding: gzip\r\n")), 200U);
+  ASSERT_TRUE(relay.wait_for_upstream(1));
+  EXPECT_EQ(relay.upstream.requests[0].body(), gzipped);
+  EXPECT_EQ(header(relay.upstream.requests[0], "Content-Encoding"), "gzip");
+}
+
+#if LAMBDA_RELAY_BROTLI
+TEST(SentryRelay, ForwardsBrotliBodiesAsReceived) {
+  RelayHarness relay;
+  relay.start();
+  const auto envelope = tunnel_envelope(relay.dsn());
   std::string brotli(BrotliEncoderMaxCompressedSize(envelope.size()), '\0');
   std::size_t size = brotli.size();
   ASSERT_TRUE(BrotliEncoderCompress(4, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, envelope.size(),
                                     reinterpret_cast<const std::uint8_t*>(envelope.data()), &size,
                                     reinterpret_cast<std::uint8_t*>(brotli.data())));
   brotli.resize(size);
-  EXPECT_EQ(status_of(relay.post_chunked("/envelope", gzipped, "Content-Encoding: gzip\r\n")), 200U);
   EXPECT_EQ(status_of(relay.post("/envelope", brotli, "Content-Encoding: br\r\n")), 200U);
-  ASSERT_TRUE(relay.wait_for_upstream(2));
-  EXPECT_EQ(relay.upstream.requests[0].body(), gzipped);
-  EXPECT_EQ(header(relay.upstream.requests[0], "Content-Encoding"), "gzip");
-  EXPECT_EQ(relay.upstream.requests[1].body(), brotli);
-  EXPECT_EQ(header(relay.upstream.requests[1], "Content-Encoding"), "br");
+  ASSERT_TRUE(relay.wait_for_upstream(1));
+  EXPECT_EQ(relay.upstream.requests[0].body(), brotli);
+  EXPECT_EQ(header(relay.upstream.requests[0], "Content-Encoding"), "br");
 }
+#endif
 
 TEST(SentryRelay, RefusesAnEnvelopeForAnotherDestinationAndSendsNothing) {
   RelayHarness relay;
