@@ -1,6 +1,7 @@
 #include "insight/failure_detector.hpp"
 
 #include "insight/log_lines.hpp"
+#include "insight/log_severity.hpp"
 #include "insight/xray.hpp"
 
 #include <fmt/format.h>
@@ -327,7 +328,7 @@ void FailureDetector::on_log(const telemetry::Event& event, const telemetry::Log
   if (record.level) {
     line.level = record.level;
   } else if (!record.structured) {
-    if (auto level = text_log_level(record.text)) line.level = std::string(*level);
+    if (const int severity = severity_from_line(record.text); severity > 0) line.level = std::string(severity_name(severity));
   }
   if (target != nullptr) {
     if (!target->oom_line && (is_out_of_memory_line(line.text) || (record.structured && is_out_of_memory_line(record.json)))) {

@@ -1,7 +1,6 @@
 #include "insight/log_lines.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -9,12 +8,6 @@ namespace lambda_relay::insight {
 namespace {
 
 constexpr std::size_t kMaxMessageBytes = 512;
-
-bool is_level_word(std::string_view word) noexcept {
-  static constexpr std::array<std::string_view, 9> kLevels{"TRACE", "DEBUG", "INFO",  "WARN", "WARNING",
-                                                           "ERROR", "FATAL", "CRITICAL", "LOG"};
-  return std::find(kLevels.begin(), kLevels.end(), word) != kLevels.end();
-}
 
 bool contains(std::string_view text, std::string_view needle) noexcept {
   return memmem(text.data(), text.size(), needle.data(), needle.size()) != nullptr;
@@ -91,26 +84,6 @@ std::optional<std::string> message_in_line(std::string_view line, std::string_vi
 }
 
 }  // namespace
-
-std::optional<std::string_view> text_log_level(std::string_view line) noexcept {
-  if (!line.empty() && line.front() == '[') {
-    const auto close = line.find(']');
-    if (close != std::string_view::npos && close <= 9 && is_level_word(line.substr(1, close - 1))) {
-      return line.substr(1, close - 1);
-    }
-    return std::nullopt;
-  }
-  // "<time>\t<request id>\t<LEVEL>\t<message>"
-  const auto first_tab = line.find('\t');
-  if (first_tab == std::string_view::npos || first_tab > 40) return std::nullopt;
-  const auto second_tab = line.find('\t', first_tab + 1);
-  if (second_tab == std::string_view::npos || second_tab - first_tab > 48) return std::nullopt;
-  const auto third_tab = line.find('\t', second_tab + 1);
-  if (third_tab == std::string_view::npos) return std::nullopt;
-  const auto word = line.substr(second_tab + 1, third_tab - second_tab - 1);
-  if (is_level_word(word)) return word;
-  return std::nullopt;
-}
 
 bool is_out_of_memory_line(std::string_view line) noexcept {
   if (!contains(line, "emory") && !contains(line, "EMORY") && !contains(line, "bad_alloc")) return false;

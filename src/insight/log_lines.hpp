@@ -1,5 +1,5 @@
-// What failure detection reads in function log lines: the level a runtime wrote, the out-of-memory
-// messages of the common runtimes, and the error message that goes with a Lambda errorType.
+// What failure detection reads in function log lines: the out-of-memory messages of the common
+// runtimes, and the error message that goes with a Lambda errorType. (Levels: insight/log_severity.)
 #pragma once
 
 #include "insight/failure.hpp"
@@ -10,10 +10,6 @@
 #include <vector>
 
 namespace lambda_relay::insight {
-
-// The level of a text line in a managed runtime's format: Python "[ERROR]\t<time>\t<id>\t...",
-// Node/Java/.NET "<time>\t<id>\tERROR\t...". Nothing for a line without one.
-[[nodiscard]] std::optional<std::string_view> text_log_level(std::string_view line) noexcept;
 
 // True for a line in which a runtime says it ran out of memory:
 //   Node      "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"

@@ -64,10 +64,11 @@ std::string_view breadcrumb_level(const std::optional<std::string>& level) {
   if (!level) return "info";
   std::string l(*level);
   std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (l == "FATAL" || l == "CRITICAL") return "fatal";
-  if (l == "ERROR") return "error";
-  if (l == "WARN" || l == "WARNING") return "warning";
-  if (l == "DEBUG" || l == "TRACE") return "debug";
+  // OpenTelemetry's short names carry a digit ("WARN2"): the prefix decides.
+  if (starts_with(l, "FATAL") || l == "CRITICAL") return "fatal";
+  if (starts_with(l, "ERROR")) return "error";
+  if (starts_with(l, "WARN")) return "warning";
+  if (starts_with(l, "DEBUG") || starts_with(l, "TRACE")) return "debug";
   return "info";
 }
 
