@@ -49,6 +49,24 @@ Error malformed(std::string_view what, error_code code) {
   return make_error("envelope", fmt::format("{}: {}", what, simdjson::error_message(code)));
 }
 
+// The value's JSON text as it is in the input (consuming it).
+error_code raw_value(od::value value, std::string_view& raw) {
+  od::json_type type;
+  if (auto e = value.type().get(type); e != SUCCESS) return e;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (auto e = value.get_object().get(object); e != SUCCESS) return e;
+    return object.raw_json().get(raw);
+  }
+  if (type == od::json_type::array) {
+    od::array array;
+    if (auto e = value.get_array().get(array); e != SUCCESS) return e;
+    return array.raw_json().get(raw);
+  }
+  raw = trim_right(value.raw_json_token());
+  return SUCCESS;
+}
+
 // Where a value sits, for the rules that depend on it.
 struct Context {
   std::string_view key;     // the key of the value ("" in arrays and at the top)
@@ -146,6 +164,12 @@ class JsonScrubber {
       std::string_view key_view;
       if (auto e = field.unescaped_key().get(key_view); e != SUCCESS) return e;
       const std::string key(key_view);  // the parser's string buffer moves on with the value
+      if (key == "_meta") {  // the SDK's annotations of what it removed: no data, kept as they are
+        std::string_view raw;
+        if (auto e = raw_value(field.value(), raw); e != SUCCESS) return e;
+        writer_.key(key).raw(raw);
+        continue;
+      }
       const Verdict v = verdict(key, at.key);
       if (v == Verdict::drop) {
         changed_ = true;
@@ -332,24 +356,9 @@ Result<std::string> with_length(od::parser& parser, std::string_view line, std::
       writer.value(static_cast<std::uint64_t>(length));
       continue;
     }
-    od::value value = field.value();
-    od::json_type type;
-    if (auto e = value.type().get(type); e != SUCCESS) return malformed("item header", e);
     std::string_view raw;
-    error_code e = SUCCESS;
-    if (type == od::json_type::object) {
-      od::object inner;
-      e = value.get_object().get(inner);
-      if (e == SUCCESS) e = inner.raw_json().get(raw);
-    } else if (type == od::json_type::array) {
-      od::array inner;
-      e = value.get_array().get(inner);
-      if (e == SUCCESS) e = inner.raw_json().get(raw);
-    } else {
-      raw = value.raw_json_token();
-    }
-    if (e != SUCCESS) return malformed("item header", e);
-    writer.raw(trim_right(raw));
+    if (auto e = raw_value(field.value(), raw); e != SUCCESS) return malformed("item header", e);
+    writer.raw(raw);
   }
   writer.end_object();
   return out;
