@@ -237,6 +237,7 @@ TEST(SentryEvent, InitFailureHasNoRequestButInitTagsAndAFatalLevel) {
   EXPECT_FALSE(e.has("/contexts/trace"));
   EXPECT_FALSE(e.has("/contexts/aws.lambda/aws_request_id"));
   EXPECT_FALSE(e.has("/contexts/aws.lambda/remaining_time_in_millis"));
+  EXPECT_FALSE(e.has("/contexts/aws.lambda/execution_duration_in_millis"));
   EXPECT_EQ(e.str("/contexts/aws.cloudwatch.logs/url"),
             "https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/"
             "%2Faws%2Flambda%2Forders-api/log-events/2025%2F06%2F10%2F%5B%24LATEST%5D3f1c");

@@ -138,7 +138,8 @@ void write_lambda_context(json::Writer& w, const Failure& f, const config::Funct
   const std::string version = f.function_version.value_or(facts.function_version);
   if (!version.empty()) w.field("function_version", version);
   if (f.invoked_function_arn) w.field("invoked_function_arn", *f.invoked_function_arn);
-  if (f.duration) w.field("execution_duration_in_millis", f.duration->count());
+  // An init failure's duration is the init's (lambda_relay.init_duration_ms), not an execution's.
+  if (f.duration && f.phase == insight::FailurePhase::invoke) w.field("execution_duration_in_millis", f.duration->count());
   if (f.kind == FailureKind::timeout) {
     w.field("remaining_time_in_millis", std::int64_t{0});
   } else if (f.deadline && f.started && f.duration) {
