@@ -107,6 +107,30 @@ TEST(RedactText, MasksEmailsUnlessPersonalDataIsAllowed) {
   EXPECT_EQ(redacted("release orders-api@1.8.2 from npm:@sentry/node"), "release orders-api@1.8.2 from npm:@sentry/node");
 }
 
+// The scanner looks at 16 bytes at a time: every secret must be found wherever it falls in a block,
+// and in the bytes after the last whole block.
+TEST(RedactText, FindsEachSecretAtEveryOffset) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"AKIAIOSFODNN7EXAMPLE", "[Filtered]"},
+      {"password=hunter2", "password=[Filtered]"},
+      {"\"token\": \"abc\"", "\"token\": \"[Filtered]\""},
+      {"Bearer 2YotnFZFEjr1zCsicMWpAA", "Bearer [Filtered]"},
+      {"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "[Filtered]"},
+      {"https://u:pw@h", "https://u:[Filtered]@h"},
+      {"4111111111111111", "[Filtered]"},
+      {"4111 1111 1111 1111", "[Filtered]"},
+      {"jane@example.com", "[Filtered]"},
+  };
+  for (const auto& [secret, masked] : cases) {
+    for (std::size_t offset = 0; offset < 40; ++offset) {
+      const std::string prefix = std::string(offset, '.') + " ";
+      for (const std::string& suffix : {std::string(), std::string(" and then some more text after it")}) {
+        EXPECT_EQ(redacted(prefix + secret + suffix), prefix + masked + suffix) << "offset " << offset;
+      }
+    }
+  }
+}
+
 TEST(RedactText, AppliesTheUsersPatternsMaskingGroupOneWhenThereIsOne) {
   const auto redactor = with(RedactOptions{false, {"ord_[0-9]{4,}", R"(customer=(\w+))"}});
   EXPECT_EQ(redacted("shipped ord_123456 and ord_98 for customer=acme today", redactor),
