@@ -13,15 +13,6 @@ if(LAMBDA_RELAY_STATIC)
   target_compile_definitions(lr_cares INTERFACE CARES_STATICLIB)
 endif()
 
-# RE2 for the user's redaction patterns (LAMBDA_RELAY_REDACT): linear-time matching whatever the
-# pattern, so a pattern cannot stall the telemetry path; Debian's libre2-dev (2022-06-01, no Abseil)
-# ships a static archive. The built-in secret rules need no regex (insight/secret_scanner.cpp).
-find_path(RE2_INCLUDE_DIR re2/re2.h REQUIRED)
-find_library(RE2_LIBRARY NAMES re2 REQUIRED)
-add_library(lr_re2 INTERFACE)
-target_include_directories(lr_re2 SYSTEM INTERFACE ${RE2_INCLUDE_DIR})
-target_link_libraries(lr_re2 INTERFACE ${RE2_LIBRARY} Threads::Threads)
-
 # simdjson: Debian ships only a shared library, so we compile its single-file amalgamation taken from
 # Debian's source package (scripts/install-deps puts it in .deps/simdjson).
 set(LAMBDA_RELAY_SIMDJSON_DIR "${PROJECT_SOURCE_DIR}/.deps/simdjson" CACHE PATH "simdjson amalgamation")

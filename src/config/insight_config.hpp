@@ -24,7 +24,7 @@ struct InsightConfig {
 
 [[nodiscard]] Result<InsightConfig> load_insight_config(const Environment& env);
 
-// LAMBDA_RELAY_REDACT's syntax: RE2 patterns separated by commas or newlines. A comma inside
+// LAMBDA_RELAY_REDACT's syntax: extended regular expressions separated by commas or newlines. A comma inside
 // brackets, braces or parentheses (`[,;]`, `\d{2,4}`, `(a,b)`) or after a backslash (`\,`) belongs to
 // the pattern. Spaces around a pattern are dropped; empty entries are ignored.
 [[nodiscard]] Result<std::vector<std::string>> split_redact_patterns(std::string_view text);

@@ -1,33 +1,97 @@
 #include "insight/redact.hpp"
 
 #include <fmt/format.h>
-#include <re2/re2.h>
+#include <regex.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace lambda_relay::insight {
 namespace {
 
-// RE2's own bound on a pattern's memory (program and DFA cache), kept small: lambda-relay's RSS goal
-// is 4 MB and user patterns are expected to be simple.
-constexpr int64_t kPatternMaxMemory = 1 << 20;
+struct RegexFree {
+  void operator()(regex_t* re) const noexcept {
+    regfree(re);
+    delete re;
+  }
+};
+using Regex = std::unique_ptr<regex_t, RegexFree>;
 
-RE2::Options pattern_options() {
-  RE2::Options options;
-  options.set_log_errors(false);
-  options.set_max_mem(kPatternMaxMemory);
-  return options;
+// POSIX has no \d; people write it anyway. Outside bracket expressions \d and \D become [0-9] and
+// [^0-9] (\w, \W, \s, \S are glibc's own extensions already).
+std::string with_digit_classes(std::string_view pattern) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '[') {  // copy the bracket expression as it is: "[]x]", "[^]x]", "[[:digit:]x]"
+      std::size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '^') ++j;
+      if (j < pattern.size() && pattern[j] == ']') ++j;
+      while (j < pattern.size() && pattern[j] != ']') {
+        if (pattern[j] == '[' && j + 1 < pattern.size() && pattern[j + 1] == ':') {
+          const auto close = pattern.find(":]", j + 2);
+          j = close == std::string_view::npos ? pattern.size() : close + 2;
+        } else {
+          ++j;
+        }
+      }
+      const std::size_t end = std::min(j + 1, pattern.size());
+      out += pattern.substr(i, end - i);
+      i = end;
+    } else if (c == '\\' && i + 1 < pattern.size()) {
+      const char next = pattern[i + 1];
+      if (next == 'd') {
+        out += "[0-9]";
+      } else if (next == 'D') {
+        out += "[^0-9]";
+      } else {
+        out += pattern.substr(i, 2);
+      }
+      i += 2;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A back-reference makes POSIX matching exponential in the worst case: refused.
+bool has_back_reference(std::string_view pattern) {
+  for (std::size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      if (pattern[i + 1] >= '1' && pattern[i + 1] <= '9') return true;
+      ++i;
+    }
+  }
+  return false;
+}
+
+Result<Regex> compile(std::string_view pattern) {
+  if (has_back_reference(pattern)) {
+    return make_error("pattern", fmt::format("\"{}\": back-references (\\1 ... \\9) are not supported", pattern));
+  }
+  Regex re(new regex_t{});
+  const std::string translated = with_digit_classes(pattern);
+  if (const int code = regcomp(re.get(), translated.c_str(), REG_EXTENDED); code != 0) {
+    char reason[160];
+    regerror(code, re.get(), reason, sizeof reason);
+    delete re.release();  // regcomp failed: there is nothing to regfree
+    return make_error("pattern", fmt::format("\"{}\" is not a valid extended regular expression: {}", pattern, reason));
+  }
+  return re;
 }
 
 }  // namespace
 
 struct Redactor::Patterns {
-  std::vector<std::unique_ptr<RE2>> compiled;
+  std::vector<Regex> compiled;
 };
 
 Result<void> check_redact_pattern(std::string_view pattern) {
-  RE2 re(re2::StringPiece(pattern.data(), pattern.size()), pattern_options());
-  if (!re.ok()) return make_error("pattern", fmt::format("\"{}\" is not a valid RE2 pattern: {}", pattern, re.error()));
+  auto re = compile(pattern);
+  if (!re) return re.error();
   return {};
 }
 
@@ -42,11 +106,9 @@ Result<Redactor> Redactor::create(const RedactOptions& options) {
   if (!options.patterns.empty()) {
     redactor.patterns_ = std::make_unique<Patterns>();
     for (const auto& pattern : options.patterns) {
-      auto re = std::make_unique<RE2>(pattern, pattern_options());
-      if (!re->ok()) {
-        return make_error("pattern", fmt::format("\"{}\" is not a valid RE2 pattern: {}", pattern, re->error()));
-      }
-      redactor.patterns_->compiled.push_back(std::move(re));
+      auto re = compile(pattern);
+      if (!re) return re.error();
+      redactor.patterns_->compiled.push_back(std::move(re).value());
     }
   }
   return redactor;
@@ -76,24 +138,28 @@ bool Redactor::redact_text(std::string& text) const {
 bool Redactor::apply_patterns(std::string& text) const {
   bool changed = false;
   for (const auto& re : patterns_->compiled) {
-    const bool group = re->NumberOfCapturingGroups() > 0;
-    re2::StringPiece match[2];
-    const re2::StringPiece input(text);
+    const bool group = re->re_nsub > 0;
     std::string out;
     std::size_t copied = 0;
     std::size_t pos = 0;
-    while (pos <= text.size() && re->Match(input, pos, text.size(), RE2::UNANCHORED, match, group ? 2 : 1)) {
-      const auto whole_end = static_cast<std::size_t>(match[0].data() - text.data()) + match[0].size();
-      const re2::StringPiece target = group ? match[1] : match[0];
-      if (target.data() != nullptr && !target.empty()) {
-        const auto begin = static_cast<std::size_t>(target.data() - text.data());
+    while (pos <= text.size()) {
+      regmatch_t match[2];
+      match[0].rm_so = static_cast<regoff_t>(pos);
+      match[0].rm_eo = static_cast<regoff_t>(text.size());
+      // REG_STARTEND: the text needs no terminator and offsets count from its start.
+      const int flags = REG_STARTEND | (pos > 0 ? REG_NOTBOL : 0);
+      if (regexec(re.get(), text.data(), 2, match, flags) != 0) break;
+      const auto whole_end = static_cast<std::size_t>(match[0].rm_eo);
+      const regmatch_t& target = group ? match[1] : match[0];
+      if (target.rm_so >= 0 && target.rm_eo > target.rm_so) {
+        const auto begin = static_cast<std::size_t>(target.rm_so);
         if (begin >= copied) {
           out.append(text, copied, begin - copied);
           out += kFiltered;
-          copied = begin + target.size();
+          copied = static_cast<std::size_t>(target.rm_eo);
         }
       }
-      pos = match[0].empty() ? whole_end + 1 : whole_end;
+      pos = match[0].rm_eo == match[0].rm_so ? whole_end + 1 : whole_end;
     }
     if (copied == 0 && out.empty()) continue;
     out.append(text, copied, std::string::npos);

@@ -27,10 +27,12 @@ inline constexpr std::string_view kFiltered = "[Filtered]";
 
 struct RedactOptions {
   bool send_default_pii = false;      // LAMBDA_RELAY_SEND_DEFAULT_PII
-  std::vector<std::string> patterns;  // LAMBDA_RELAY_REDACT: RE2 syntax; group 1, if any, is what is masked
+  // LAMBDA_RELAY_REDACT: POSIX extended regular expressions (as `grep -E`, plus \d, \w, \s; no
+  // back-references); group 1, if there is one, is what is masked, else the whole match.
+  std::vector<std::string> patterns;
 };
 
-// Nothing when `pattern` is a valid RE2 expression; otherwise RE2's reason.
+// Nothing when `pattern` is a usable pattern; otherwise why not.
 [[nodiscard]] Result<void> check_redact_pattern(std::string_view pattern);
 
 class Redactor {
