@@ -13,6 +13,17 @@ if(LAMBDA_RELAY_STATIC)
   target_compile_definitions(lr_cares INTERFACE CARES_STATICLIB)
 endif()
 
+# TLS for https upstreams: mbedTLS, because OpenSSL 3's static libcrypto alone would make the static
+# binary ~4 MB larger (Debian's archives are not built with -ffunction-sections; the provider tables
+# reference every algorithm) and the release binary must stay under 4 MiB. mbedTLS adds ~0.9 MB.
+find_path(MBEDTLS_INCLUDE_DIR mbedtls/ssl.h REQUIRED)
+find_library(MBEDTLS_LIBRARY NAMES mbedtls REQUIRED)
+find_library(MBEDX509_LIBRARY NAMES mbedx509 REQUIRED)
+find_library(MBEDCRYPTO_LIBRARY NAMES mbedcrypto REQUIRED)
+add_library(lr_mbedtls INTERFACE)
+target_include_directories(lr_mbedtls SYSTEM INTERFACE ${MBEDTLS_INCLUDE_DIR})
+target_link_libraries(lr_mbedtls INTERFACE ${MBEDTLS_LIBRARY} ${MBEDX509_LIBRARY} ${MBEDCRYPTO_LIBRARY} Threads::Threads)
+
 # simdjson: Debian ships only a shared library, so we compile its single-file amalgamation taken from
 # Debian's source package (scripts/install-deps puts it in .deps/simdjson).
 set(LAMBDA_RELAY_SIMDJSON_DIR "${PROJECT_SOURCE_DIR}/.deps/simdjson" CACHE PATH "simdjson amalgamation")

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,6 +29,7 @@ struct Behaviour {
   std::string action = "ok";
   std::int64_t duration_ms = 1;
   std::int64_t log_lines = 2;
+  std::int64_t line_bytes = 0;  // work lines padded to at least this many bytes of message (volume tests)
 };
 
 Behaviour parse_behaviour(const std::string& payload) {
@@ -41,6 +43,7 @@ Behaviour parse_behaviour(const std::string& payload) {
   std::int64_t n = 0;
   if (!doc["duration_ms"].get_int64().get(n)) b.duration_ms = n;
   if (!doc["log_lines"].get_int64().get(n)) b.log_lines = n;
+  if (!doc["line_bytes"].get_int64().get(n)) b.line_bytes = std::clamp<std::int64_t>(n, 0, 256 * 1024);
   return b;
 }
 
@@ -65,7 +68,10 @@ void log_line(std::string_view request_id, std::string_view level, std::string_v
 }
 
 std::string work_message(std::int64_t line, const Behaviour& b) {
-  return fmt::format("simulated work {} of {} ({})", line, b.log_lines, b.action);
+  auto message = fmt::format("simulated work {} of {} ({})", line, b.log_lines, b.action);
+  const auto wanted = static_cast<std::size_t>(b.line_bytes);
+  if (message.size() + 1 < wanted) message += ' ' + std::string(wanted - message.size() - 1, 'x');
+  return message;
 }
 
 net::Request post(std::string target, std::string body) {

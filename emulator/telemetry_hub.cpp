@@ -249,7 +249,10 @@ asio::awaitable<void> TelemetryHub::deliver(std::shared_ptr<Subscriber> s) {
   };
   for (;;) {
     const auto wake_at = s->queue.empty() ? Clock::time_point::max() : s->first_queued_at + timeout;
-    co_await changed_.wait_until(ready, wake_at);
+    // Waiting on an empty queue has no deadline: the first event queued must end the wait, so that the
+    // loop sets one (its buffering timeout) instead of sleeping until some unrelated notification.
+    const bool was_empty = s->queue.empty();
+    co_await changed_.wait_until([&] { return ready() || (was_empty && !s->queue.empty()); }, wake_at);
     if (s->closed) break;
     if (!ready()) continue;
 

@@ -33,6 +33,7 @@ RelayProcessor::RelayProcessor(const config::Config& config, const log::Logger& 
 Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::asio::any_io_executor executor) {
   changed_.emplace(executor);
   engine_.emplace(*changed_, logger_, config_.max_buffer_bytes);
+  engine_->hold();  // sending waits for the first flush cycle (an INVOKE, or SHUTDOWN)
   if (config_.batch_url) {
     const auto upstream = engine_->add_upstream("batch", *config_.batch_url);
     batch_.emplace(*engine_, upstream, config_.batch_min_items);
@@ -143,7 +144,9 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
 
 boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*event*/,
                                                       std::chrono::system_clock::time_point deadline) {
-  const auto until = steady_deadline(deadline, std::chrono::milliseconds(0));
+  // Sending stops a little before the deadline, so the accounting line still gets out before the
+  // deadline guard ends the process.
+  const auto until = steady_deadline(deadline, kShutdownReserve);
   engine_->open_cycle(true);
   if (otlp_) otlp_->finish();
   submit_due(true);

@@ -32,6 +32,9 @@ class RelayProcessor : public Processor {
 
   // Kept back from an invocation's deadline: lambda-relay calls next before the function times out.
   static constexpr std::chrono::milliseconds kDeadlineMargin{100};
+  // Kept back from the SHUTDOWN deadline (already LAMBDA_RELAY_SHUTDOWN_MARGIN_MS before Lambda's) for
+  // cutting what is in flight and logging the delivery accounting.
+  static constexpr std::chrono::milliseconds kShutdownReserve{25};
 
  private:
   using Clock = delivery::DeliveryEngine::Clock;

@@ -98,7 +98,6 @@ Result<void> load_batch_dispatch(const Environment& env, Config& config) {
   if (auto v = lookup(env, "LAMBDA_RELAY_BATCH_URL", "DISPATCH_POST_URI", name); v && !v->empty()) {
     auto url = net::parse_url(*v);
     if (!url) return invalid(name, url.error().message);
-    if (url->tls()) return invalid(name, "https upstreams are not supported yet (TLS comes with the delivery engine)");
     config.batch_url = std::move(url).value();
   }
   if (auto v = lookup(env, "LAMBDA_RELAY_BATCH_MIN_ITEMS", "DISPATCH_MIN_BATCH_SIZE", name)) {

@@ -1,5 +1,7 @@
 #include "delivery/delivery_engine.hpp"
 
+#include "net/tls_context.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
@@ -47,6 +49,7 @@ struct DeliveryEngine::Upstream {
   RateLimits limits;
   bool draining = false;        // a drain coroutine is alive
   bool cut = false;             // pause() cancelled the request in flight
+  bool paced = false;           // the last answer said when to retry (Retry-After, rate limits)
   std::uint64_t submissions = 0;  // wakes a drain waiting for work it can send
   int failures = 0;             // consecutive failed attempts, across cycles (backoff)
   int failures_in_cycle = 0;
@@ -58,6 +61,7 @@ struct DeliveryEngine::Upstream {
   std::uint64_t refused_in_cycle = 0;
   std::uint64_t refused_bytes_in_cycle = 0;
   std::uint64_t rejected_in_cycle = 0;
+  std::uint64_t unconfirmed_in_cycle = 0;
 };
 
 DeliveryEngine::DeliveryEngine(support::StateChanged& changed, const log::Logger& logger, std::size_t max_buffer_bytes,
@@ -74,7 +78,8 @@ DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::U
   auto upstream = std::make_unique<Upstream>();
   upstream->name = std::move(name);
   upstream->connection =
-      std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port});
+      std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port},
+                                            url.tls() ? &net::TlsContext::process() : nullptr);
   upstream->url = std::move(url);
   upstream->options = options;
   upstreams_.push_back(std::move(upstream));
@@ -166,13 +171,14 @@ net::Awaitable<void> DeliveryEngine::pause(Clock::time_point deadline) {
 }
 
 net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, const Payload& payload) {
+  upstream.paced = false;
   auto response = co_await upstream.connection->send(build_request(upstream.url, payload), kRequestTimeout);
   if (!response) {
     upstream.last_error = response.error().message;
     co_return Verdict::retry;
   }
   const auto status = response->result_int();
-  upstream.limits.learn(*response, Clock::now(), upstream.options.default_rate_limit);
+  upstream.paced = upstream.limits.learn(*response, Clock::now(), upstream.options.default_rate_limit);
   const auto verdict = classify(status);
   if (verdict == Verdict::retry) upstream.last_error = status_error(status);
   if (verdict == Verdict::reject && upstream.rejected_in_cycle++ == 0) {
@@ -210,11 +216,17 @@ net::Awaitable<void> DeliveryEngine::drain(Upstream& upstream) {
 
 void DeliveryEngine::finish(Upstream& upstream, Verdict verdict, Payload payload) {
   const bool cut = std::exchange(upstream.cut, false);
-  if (verdict == Verdict::retry) {
+  const bool maybe_arrived = cut && upstream.connection->request_written() && !upstream.options.deduplicates;
+  if (verdict == Verdict::retry && !maybe_arrived) {
     retry_later(upstream, std::move(payload), cut);
     return;
   }
   buffered_bytes_ -= payload.body.size();
+  if (verdict == Verdict::retry) {  // cut after it was written: sending it again could duplicate it
+    ++upstream.stats.unconfirmed;
+    ++upstream.unconfirmed_in_cycle;
+    return;
+  }
   if (verdict == Verdict::reject) {
     ++upstream.stats.rejected;
     return;
@@ -233,7 +245,11 @@ void DeliveryEngine::retry_later(Upstream& upstream, Payload payload, bool cut) 
   if (cut) return;  // cut by pause(): not the upstream's fault
   if (!upstream.in_outage) log_outage(logger_, upstream.name, upstream.url, upstream.last_error);
   upstream.in_outage = true;
-  upstream.backoff_until = Clock::now() + policy_.backoff(upstream.failures++, random_);
+  // An upstream that said when to come back (Retry-After, rate limits) is paced by that alone; the
+  // exponential backoff is for upstreams that fail without saying.
+  if (!std::exchange(upstream.paced, false)) {
+    upstream.backoff_until = Clock::now() + policy_.backoff(upstream.failures++, random_);
+  }
   if (++upstream.failures_in_cycle >= policy_.max_attempts_per_cycle) upstream.parked_in_cycle = cycle_;
 }
 
@@ -245,9 +261,14 @@ void DeliveryEngine::log_cycle_losses(Upstream& upstream) {
   if (upstream.rejected_in_cycle > 1) {
     logger_.warn("upstream {} rejected {} payloads in this cycle", upstream.name, upstream.rejected_in_cycle);
   }
+  if (upstream.unconfirmed_in_cycle > 0) {
+    logger_.warn("{} request(s) to {} were cut at the flush timeout after being sent in full; not sent again "
+                 "(the upstream may have them)", upstream.unconfirmed_in_cycle, upstream.name);
+  }
   upstream.refused_in_cycle = 0;
   upstream.refused_bytes_in_cycle = 0;
   upstream.rejected_in_cycle = 0;
+  upstream.unconfirmed_in_cycle = 0;
 }
 
 void DeliveryEngine::report_and_abandon() {
@@ -258,8 +279,10 @@ void DeliveryEngine::report_and_abandon() {
     u->connection->cancel();
     u->stats.unsent += u->queue.size();
     const auto& s = u->stats;
-    logger_.info("delivery {}: {} accepted, {} sent ({} items, {} bytes), {} retried, {} rejected, {} refused (full), {} unsent",
-                 u->name, s.accepted, s.sent, s.items_sent, s.bytes_sent, s.retried, s.rejected, s.refused_full, s.unsent);
+    logger_.info("delivery {}: {} accepted, {} sent ({} items, {} bytes), {} retried, {} rejected, {} refused (full), "
+                 "{} unconfirmed, {} unsent",
+                 u->name, s.accepted, s.sent, s.items_sent, s.bytes_sent, s.retried, s.rejected, s.refused_full,
+                 s.unconfirmed, s.unsent);
     for (const auto& p : u->queue) buffered_bytes_ -= p.body.size();
     u->queue.clear();
   }

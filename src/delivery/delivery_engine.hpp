@@ -38,11 +38,17 @@ struct UpstreamStats {
   std::uint64_t rejected = 0;      // dropped: the upstream refused them (4xx)
   std::uint64_t refused_full = 0;  // not accepted: the outbox was full
   std::uint64_t unsent = 0;        // still queued when lambda-relay stopped
+  // Cut at a flush cap after being written in full to an upstream that does not de-duplicate: not
+  // sent again (it may have arrived), not confirmed either.
+  std::uint64_t unconfirmed = 0;
   std::uint64_t items_sent = 0;
   std::uint64_t bytes_sent = 0;
 };
 
 struct UpstreamOptions {
+  // The upstream de-duplicates (Sentry, by event_id): a request cut after it was written in full is
+  // sent again. Otherwise it is counted as unconfirmed instead, so a freeze never makes duplicates.
+  bool deduplicates = false;
   // For a 429 without Retry-After or X-Sentry-Rate-Limits: Sentry says 60 s; others back off.
   std::optional<std::chrono::milliseconds> default_rate_limit;
 };
@@ -66,6 +72,8 @@ class DeliveryEngine {
   // Waits until everything is delivered, or nothing more can be done before `deadline` (the rest
   // waits for a later cycle), or `deadline`. True when the outbox is empty.
   net::Awaitable<bool> flush(Clock::time_point deadline);
+  // No request starts until open_cycle(): for a lifecycle that opens cycles itself, before the first.
+  void hold() noexcept { open_ = false; }
   // Ends the cycle: no new request starts; waits for those in flight until `deadline`, then cuts them.
   net::Awaitable<void> pause(Clock::time_point deadline);
 

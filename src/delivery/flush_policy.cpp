@@ -66,8 +66,10 @@ std::string to_string(const FlushSetting& setting) {
   return fmt::format("{},{}", name, setting.interval.count());
 }
 
+// The interval runs from the last flush, or from the first invocation before any flush.
 bool FlushPolicy::interval_passed(Clock::time_point now) const {
-  return !last_flush_ || now - *last_flush_ >= setting_.interval;
+  const auto since = last_flush_ ? *last_flush_ : first_invoke_.value_or(now);
+  return now - since >= setting_.interval;
 }
 
 void FlushPolicy::track_gap(Clock::time_point now) {
@@ -76,6 +78,7 @@ void FlushPolicy::track_gap(Clock::time_point now) {
 }
 
 FlushPlan FlushPolicy::on_invoke(Clock::time_point now) {
+  if (!first_invoke_) first_invoke_ = now;
   track_gap(now);
   FlushPlan plan;
   switch (setting_.mode) {

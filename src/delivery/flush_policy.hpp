@@ -11,8 +11,10 @@
 //
 //   end            flush at the end of every invocation
 //   end,<ms>       the same, and every <ms> while a long invocation runs
-//   periodic,<ms>  flush at the end of an invocation when <ms> have passed since the last flush
-//   continuous,<ms> flush at the start of an invocation when <ms> have passed since the last flush
+//   periodic,<ms>  flush at the end of an invocation when <ms> have passed since the last flush (or
+//                  since the first invocation)
+//   continuous,<ms> flush at the start of an invocation when <ms> have passed since the last flush (or
+//                  since the first invocation); plain `continuous` at the start of every invocation
 //   adaptive       (default) end while invocations are sparse, continuous once they are frequent:
 //                  see FlushPolicy::kFrequentGap and kFrequentRun. An end-of-invocation flush that hits
 //                  the flush timeout switches to continuous until a flush completes again.
@@ -77,6 +79,7 @@ class FlushPolicy {
   void track_gap(Clock::time_point now);
 
   FlushSetting setting_;
+  std::optional<Clock::time_point> first_invoke_;
   std::optional<Clock::time_point> last_invoke_;
   std::optional<Clock::time_point> last_flush_;
   std::size_t frequent_run_ = 0;   // consecutive gaps ≤ kFrequentGap

@@ -1,5 +1,8 @@
 #include "net/http_client.hpp"
 
+#include "net/tls_context.hpp"
+#include "net/tls_stream.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -21,17 +24,47 @@ void set_deadline(beast::tcp_stream& stream, std::optional<std::chrono::millisec
   }
 }
 
+Error handshake_error(const HostPort& target, const std::string& reason) {
+  return make_error("tls", fmt::format("TLS handshake with {}:{} failed: {}", target.host, target.port, reason));
+}
+
+// Plain and TLS connections share this; only the stream type differs.
+// `written` tells the caller whether the whole request went out (a cut request may then have arrived).
+template <typename Stream>
+Awaitable<Result<Response>> exchange_on(Stream& stream, beast::flat_buffer& buffer, const Request& request,
+                                        std::size_t max_response_body, bool& written) {
+  auto [write_ec, bytes] = co_await http::async_write(stream, request, use_nothrow);
+  (void)bytes;
+  if (write_ec) co_return make_error("write", write_ec.message());
+  written = true;
+
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(max_response_body);
+  auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+  (void)read;
+  if (read_ec) {
+    co_return make_error(read_ec == beast::error::timeout ? "timeout" : "read",
+                         read_ec == beast::error::timeout ? "no response in time" : read_ec.message());
+  }
+  co_return parser.release();
+}
+
 }  // namespace
 
-HttpConnection::HttpConnection(asio::any_io_executor executor, HostPort target, std::size_t max_response_body)
+HttpConnection::HttpConnection(asio::any_io_executor executor, HostPort target, TlsContext* tls,
+                               std::size_t max_response_body)
     : executor_(executor),
       target_(std::move(target)),
       max_response_body_(max_response_body),
       resolver_(executor),
+      tls_context_(tls),
       stream_(executor) {}
+
+HttpConnection::~HttpConnection() = default;
 
 void HttpConnection::close() {
   boost::system::error_code ignored;
+  tls_.reset();  // no close_notify: the connection is dropped, not reused
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();
   buffer_.clear();
@@ -54,27 +87,41 @@ Awaitable<Result<void>> HttpConnection::connect(std::optional<std::chrono::milli
                                                 ec == beast::error::timeout ? "timed out" : ec.message()));
   }
   stream_.socket().set_option(tcp::no_delay(true), ec);
+  if (tls_context_ != nullptr) {
+    if (auto secured = co_await handshake(timeout); !secured) {
+      close();
+      co_return secured.error();
+    }
+  }
   connected_ = true;
+  co_return Result<void>{};
+}
+
+Awaitable<Result<void>> HttpConnection::handshake(std::optional<std::chrono::milliseconds> timeout) {
+  // The first https connection of the process pays for reading the CA bundle; later ones do not.
+  if (auto loaded = tls_context_->load(); !loaded) co_return loaded.error();
+  auto session = TlsStream::open(stream_, *tls_context_, target_.host);
+  if (!session) co_return session.error();
+  tls_ = std::move(session).value();
+  set_deadline(stream_, timeout);
+  auto [ec, ignored] = co_await tls_->async_handshake(use_nothrow);
+  (void)ignored;
+  if (ec) co_return handshake_error(target_, tls_->describe(ec));
   co_return Result<void>{};
 }
 
 Awaitable<Result<Response>> HttpConnection::exchange(const Request& request,
                                                      std::optional<std::chrono::milliseconds> timeout) {
   set_deadline(stream_, timeout);
-  auto [write_ec, written] = co_await http::async_write(stream_, request, use_nothrow);
-  (void)written;
-  if (write_ec) co_return make_error("write", write_ec.message());
-
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(max_response_body_);
-  auto [read_ec, read] = co_await http::async_read(stream_, buffer_, parser, use_nothrow);
-  (void)read;
-  if (read_ec) {
-    co_return make_error(read_ec == beast::error::timeout ? "timeout" : "read",
-                         read_ec == beast::error::timeout ? "no response in time" : read_ec.message());
+  written_ = false;
+  // (Not one co_await on a conditional expression: GCC 12 destroys that temporary awaitable twice.)
+  if (tls_) {
+    auto response = co_await exchange_on(*tls_, buffer_, request, max_response_body_, written_);
+    if (response && !response->keep_alive()) close();
+    co_return response;
   }
-  Response response = parser.release();
-  if (!response.keep_alive()) close();
+  auto response = co_await exchange_on(stream_, buffer_, request, max_response_body_, written_);
+  if (response && !response->keep_alive()) close();
   co_return response;
 }
 
@@ -84,6 +131,7 @@ Awaitable<Result<Response>> HttpConnection::send(Request request, std::optional<
   request.keep_alive(true);
   request.prepare_payload();
   cancelled_ = false;
+  written_ = false;
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = connected_;

@@ -27,7 +27,26 @@ ExtensionsDir::~ExtensionsDir() {
 
 void ExtensionsDir::add(const std::string& name, const fs::path& binary) { fs::create_symlink(binary, path_ / name); }
 
-void run_emulator(const std::vector<std::string>& args, EmulatorRun& run) {
+namespace {
+
+std::vector<std::string> environment_with(const std::vector<std::string>& overrides) {
+  std::vector<std::string> out;
+  auto overridden = [&overrides](std::string_view entry) {
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    return std::any_of(overrides.begin(), overrides.end(), [&name](const auto& o) { return o.starts_with(name); });
+  };
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!overridden(*e)) out.emplace_back(*e);
+  }
+  out.insert(out.end(), overrides.begin(), overrides.end());
+  return out;
+}
+
+}  // namespace
+
+void run_emulator(const std::vector<std::string>& args, EmulatorRun& run) { run_emulator(args, run, {}); }
+
+void run_emulator(const std::vector<std::string>& args, EmulatorRun& run, const std::vector<std::string>& environment) {
   std::random_device rd;
   const auto json_path = fs::temp_directory_path() / ("lambda-emulator-" + std::to_string(rd()) + ".json");
   const auto out_path = fs::temp_directory_path() / ("lambda-emulator-" + std::to_string(rd()) + ".out");
@@ -43,13 +62,17 @@ void run_emulator(const std::vector<std::string>& args, EmulatorRun& run) {
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());
   c_argv.push_back(nullptr);
+  auto env = environment_with(environment);
+  std::vector<char*> c_env;
+  for (auto& e : env) c_env.push_back(e.data());
+  c_env.push_back(nullptr);
 
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
-    ::execv(c_argv[0], c_argv.data());
+    ::execve(c_argv[0], c_argv.data(), c_env.data());
     ::_exit(127);
   }
   int status = 0;

@@ -60,6 +60,9 @@ inline constexpr int kDefaultTestMemoryMb = 1024;
 
 // Runs `lambda-emulator args... --json <tmp>` to completion and parses the report.
 void run_emulator(const std::vector<std::string>& args, EmulatorRun& run);
+// The same, with "NAME=value" entries replacing or adding to the emulator's inherited environment (for
+// what it passes on to its processes itself, e.g. ASAN_OPTIONS, which --env cannot override).
+void run_emulator(const std::vector<std::string>& args, EmulatorRun& run, const std::vector<std::string>& environment);
 
 // Event types of the report's platform_events, in order, with their phase/requestId for checking.
 struct PlatformEvent {

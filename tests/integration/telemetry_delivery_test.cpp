@@ -1,11 +1,14 @@
 // The emulator's Telemetry/Logs API delivery, seen from a real subscribing extension process.
 #include "emulator_run.hpp"
 
+#include "telemetry/timestamp.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 
 namespace lambda_relay::testing {
@@ -132,6 +135,31 @@ TEST(TelemetryDelivery, LogsApiSubscribersGetLegacyEventsWithoutTelemetryOnlyTyp
   EXPECT_EQ(count("platform.runtimeDone"), 0) << "runtimeDone needs Logs API schema 2021-03-18";
   EXPECT_EQ(count("platform.logsSubscription"), 1);
   EXPECT_EQ(count("platform.telemetrySubscription"), 0);
+}
+
+TEST(TelemetryDelivery, AnInvokesLastEventsGoOutWithinTheBufferingTimeoutSoTheSandboxFreezesPromptly) {
+  // The sandbox freezes once telemetry is delivered (waiting at most 200 ms). A platform.report queued
+  // while nothing else happens must still go out when its buffering timeout (25 ms) passes.
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "6", "--idle-ms", "20", "--quiet", "--env",
+                "RECORDER_OUT=" + out.string(), "--env", "RECORDER_TYPES=platform", "--env", "RECORDER_TIMEOUT_MS=25"},
+               run);
+  fs::remove(out);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::optional<telemetry::Timestamp> report_at;
+  std::vector<double> gaps_ms;  // platform.report of one invoke to platform.start of the next
+  for (const auto& e : run.report["platform_events"].items()) {
+    const auto type = e["type"].str();
+    const auto at = telemetry::parse_timestamp(e["time"].str());
+    ASSERT_TRUE(at);
+    if (type == "platform.report") report_at = *at;
+    if (type == "platform.start" && report_at) gaps_ms.push_back(static_cast<double>((*at - *report_at).count()) / 1000.0);
+  }
+  ASSERT_EQ(gaps_ms.size(), 5U);
+  for (const auto gap : gaps_ms) EXPECT_LT(gap, 20.0 + 130.0) << "idle 20 ms + buffering 25 ms, not the 200 ms cap";
 }
 
 }  // namespace

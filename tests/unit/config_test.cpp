@@ -120,7 +120,6 @@ INSTANTIATE_TEST_SUITE_P(
                       InvalidCase{"LAMBDA_RELAY_TELEMETRY_PORT", "9001"},
                       InvalidCase{"LAMBDA_RELAY_TELEMETRY_PORT", "70000"},
                       InvalidCase{"LAMBDA_RELAY_BATCH_URL", "ftp://user:pw@example", false, true},
-                      InvalidCase{"LAMBDA_RELAY_BATCH_URL", "https://key@example.com/x", false, true},
                       InvalidCase{"DISPATCH_POST_URI", "not a url", false, true},
                       InvalidCase{"LAMBDA_RELAY_BATCH_MIN_ITEMS", "0"},
                       InvalidCase{"DISPATCH_MIN_BATCH_SIZE", "many"},
@@ -176,6 +175,18 @@ TEST(ConfigLoad, ReadsTelemetryAndBatchVariables) {
   EXPECT_EQ(config->batch_url->port, 8080);
   EXPECT_EQ(config->batch_url->target, "/events?x=1");
   EXPECT_EQ(config->batch_min_items, 50U);
+}
+
+TEST(ConfigLoad, AcceptsHttpsBatchUrlsWithPort443ByDefault) {
+  auto vars = platform_vars();
+  vars["LAMBDA_RELAY_BATCH_URL"] = "https://collector.example/events";
+  auto config = load_from(vars);
+  ASSERT_TRUE(config.ok()) << config.error().describe();
+  ASSERT_TRUE(config->batch_url.has_value());
+  EXPECT_TRUE(config->batch_url->tls());
+  EXPECT_EQ(config->batch_url->host, "collector.example");
+  EXPECT_EQ(config->batch_url->port, 443);
+  EXPECT_EQ(config->batch_url->target, "/events");
 }
 
 TEST(ConfigLoad, AcceptsTheAwsExampleNamesAndPrefersOurOwn) {

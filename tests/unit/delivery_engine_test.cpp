@@ -203,10 +203,12 @@ TEST_F(DeliveryEngineTest, SendsNothingWhilePausedAndEverythingOnceTheNextCycleO
   EXPECT_GE(upstream.arrivals[0], opened) << "nothing went out before the cycle opened";
 }
 
-TEST_F(DeliveryEngineTest, PauseCutsTheRequestInFlightAtItsDeadlineAndTheNextCycleSendsItAgain) {
+TEST_F(DeliveryEngineTest, PauseCutsARequestInFlightAndADeduplicatingUpstreamGetsItAgain) {
   HoldingUpstream upstream(io.get_executor());
   DeliveryEngine engine(changed, logger, 1 << 20, fast);
-  const auto id = engine.add_upstream("holding", url_for(upstream.listen()));
+  UpstreamOptions deduplicating;
+  deduplicating.deduplicates = true;
+  const auto id = engine.add_upstream("holding", url_for(upstream.listen()), deduplicating);
   ASSERT_TRUE(engine.submit(id, payload("x")));
   EXPECT_EQ(flush(engine, std::chrono::milliseconds(200)), std::optional<bool>(false)) << "held by the upstream";
   ASSERT_EQ(upstream.bodies.size(), 1U) << "the request reached the upstream";
@@ -219,6 +221,23 @@ TEST_F(DeliveryEngineTest, PauseCutsTheRequestInFlightAtItsDeadlineAndTheNextCyc
   EXPECT_EQ(flush(engine), std::optional<bool>(true));
   EXPECT_EQ(upstream.bodies, (std::vector<std::string>{"x", "x"})) << "at least once: the upstream saw it twice";
   EXPECT_EQ(engine.stats(id).sent, 1U);
+}
+
+TEST_F(DeliveryEngineTest, ARequestCutAfterItWasWrittenIsNotSentAgainToAnUpstreamThatDoesNotDeduplicate) {
+  HoldingUpstream upstream(io.get_executor());
+  DeliveryEngine engine(changed, logger, 1 << 20, fast);
+  const auto id = engine.add_upstream("holding", url_for(upstream.listen()));
+  ASSERT_TRUE(engine.submit(id, payload("x")));
+  ASSERT_TRUE(engine.submit(id, payload("y")));
+  EXPECT_EQ(flush(engine, std::chrono::milliseconds(200)), std::optional<bool>(false));
+  ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
+  upstream.release();
+  engine.open_cycle();
+  EXPECT_EQ(flush(engine), std::optional<bool>(true));
+  EXPECT_EQ(upstream.bodies, (std::vector<std::string>{"x", "y"})) << "no duplicate of x";
+  EXPECT_EQ(engine.stats(id).unconfirmed, 1U);
+  EXPECT_EQ(engine.stats(id).sent, 1U);
+  EXPECT_EQ(engine.buffered_bytes(), 0U);
 }
 
 TEST_F(DeliveryEngineTest, BackoffSpansCyclesSoADownUpstreamIsNotProbedEveryInvocation) {

@@ -58,20 +58,24 @@ TEST(FlushPolicy, EndWithAnIntervalTicksWhileTheInvocationRuns) {
 TEST(FlushPolicy, PeriodicFlushesAtTheEndOnlyWhenTheIntervalPassed) {
   FlushPolicy policy(parsed("periodic,1000"));
   const auto t0 = Clock::now();
-  EXPECT_TRUE(policy.on_invoke(t0).flush_at_end) << "nothing flushed yet";
-  policy.on_flush(t0, true);
-  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(400)), FlushPlan{});
+  EXPECT_EQ(policy.on_invoke(t0), FlushPlan{}) << "the interval runs from the first invocation";
   EXPECT_EQ(policy.on_invoke(t0 + milliseconds(999)), FlushPlan{});
   EXPECT_EQ(policy.on_invoke(t0 + milliseconds(1000)), (FlushPlan{false, true, std::nullopt}));
+  policy.on_flush(t0 + milliseconds(1000), true);
+  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(1400)), FlushPlan{});
+  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(2000)), (FlushPlan{false, true, std::nullopt}));
 }
 
 TEST(FlushPolicy, ContinuousFlushesAtTheStartWhenTheIntervalPassed) {
   FlushPolicy policy(parsed("continuous,100"));
   const auto t0 = Clock::now();
-  EXPECT_EQ(policy.on_invoke(t0), (FlushPlan{true, false, std::nullopt}));
-  policy.on_flush(t0, true);
-  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(50)), FlushPlan{});
-  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(150)), (FlushPlan{true, false, std::nullopt}));
+  EXPECT_EQ(policy.on_invoke(t0), FlushPlan{});
+  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(100)), (FlushPlan{true, false, std::nullopt}));
+  policy.on_flush(t0 + milliseconds(100), true);
+  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(150)), FlushPlan{});
+  EXPECT_EQ(policy.on_invoke(t0 + milliseconds(200)), (FlushPlan{true, false, std::nullopt}));
+  FlushPolicy every(parsed("continuous"));
+  EXPECT_EQ(every.on_invoke(t0), (FlushPlan{true, false, std::nullopt})) << "no interval: every invocation";
 }
 
 TEST(FlushPolicy, AdaptiveTurnsContinuousAfterARunOfFrequentInvocationsAndBackOnASparseOne) {

@@ -25,7 +25,7 @@ delivery::Payload otlp_payload(const config::OtlpSignalConfig& signal, const Req
   }
   payload.headers = signal.headers;
   if (signal.compression == config::OtlpCompression::gzip) {
-    payload.body = support::gzip_compress(payload.body);
+    payload.body = support::gzip(payload.body);
     payload.headers.emplace_back("Content-Encoding", "gzip");
   }
   payload.items = items_of(request);
