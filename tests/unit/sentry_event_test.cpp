@@ -1,6 +1,7 @@
 // The Sentry error event built for a platform-detected failure, checked field by field, and its
 // envelope's framing.
 #include "export/sentry/event_builder.hpp"
+#include "export/sentry/failure_exporter.hpp"
 
 #include <simdjson.h>
 
@@ -317,6 +318,21 @@ TEST(SentryEnvelope, EventIdsAreFreshLowercaseHex) {
   EXPECT_EQ(a.size(), 32U);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+TEST(SentryFailureExporter, MakesAnErrorCategoryEnvelopePayloadWithTheAuthHeaders) {
+  EventOptions options;
+  options.dsn = "https://key@o1.ingest.sentry.io/42";
+  const FailureExporter::Headers auth{{"X-Sentry-Auth", "Sentry sentry_key=key, sentry_version=7"}};
+  const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(1749564246000));
+  const FailureExporter exporter(
+      orders_api(), options, auth, [now] { return now; }, [] { return std::string(32, 'a'); });
+  const auto payload = exporter.payload(timeout());
+  EXPECT_EQ(payload.content_type, "application/x-sentry-envelope");
+  EXPECT_EQ(payload.category, "error");
+  EXPECT_EQ(payload.items, 1U);
+  EXPECT_EQ(payload.headers, auth);
+  EXPECT_EQ(payload.body, build_envelope(timeout(), orders_api(), options, std::string(32, 'a'), now));
 }
 
 }  // namespace
