@@ -36,7 +36,7 @@ Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::a
   engine_->hold();  // sending waits for the first flush cycle (an INVOKE, or SHUTDOWN)
   if (config_.batch_url) {
     const auto upstream = engine_->add_upstream("batch", *config_.batch_url);
-    batch_.emplace(*engine_, upstream, config_.batch_min_items);
+    batch_.emplace(*engine_, upstream, config_.batch_min_items, config_.batch_gzip);
   }
   if (config_.otlp.enabled()) start_otlp(registration);
   log_flush_setting(logger_, config_);

@@ -105,6 +105,12 @@ Result<void> load_batch_dispatch(const Environment& env, Config& config) {
     if (!n) return n.error();
     config.batch_min_items = static_cast<std::size_t>(*n);
   }
+  if (auto v = env("LAMBDA_RELAY_BATCH_COMPRESSION")) {
+    if (*v != "gzip" && *v != "none") {
+      return invalid("LAMBDA_RELAY_BATCH_COMPRESSION", fmt::format("\"{}\" is not a compression (gzip, none)", *v));
+    }
+    config.batch_gzip = *v == "gzip";
+  }
   return {};
 }
 

@@ -38,6 +38,7 @@ struct Config {
   // JSON batch dispatch.
   std::optional<net::Url> batch_url;  // LAMBDA_RELAY_BATCH_URL (alias DISPATCH_POST_URI)
   std::size_t batch_min_items = 1;    // LAMBDA_RELAY_BATCH_MIN_ITEMS (alias DISPATCH_MIN_BATCH_SIZE)
+  bool batch_gzip = false;            // LAMBDA_RELAY_BATCH_COMPRESSION=gzip
 
   // OTLP export (OTEL_EXPORTER_OTLP_*, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
   OtlpConfig otlp;

@@ -38,17 +38,22 @@ std::string status_error(unsigned status) { return "HTTP " + std::to_string(stat
 
 }  // namespace
 
+// One keep-alive connection of an upstream's pool, with the request it carries.
+struct DeliveryEngine::Lane {
+  std::unique_ptr<net::HttpConnection> connection;
+  std::optional<Payload> in_flight;
+  bool draining = false;  // a drain coroutine is alive on this lane
+  bool cut = false;       // pause() cancelled the request in flight
+};
+
 struct DeliveryEngine::Upstream {
   std::string name;
   net::Url url;
   UpstreamOptions options;
-  std::unique_ptr<net::HttpConnection> connection;
+  std::vector<Lane> lanes;
   std::deque<Payload> queue;
-  std::optional<Payload> in_flight;
   UpstreamStats stats;
   RateLimits limits;
-  bool draining = false;        // a drain coroutine is alive
-  bool cut = false;             // pause() cancelled the request in flight
   bool paced = false;           // the last answer said when to retry (Retry-After, rate limits)
   std::uint64_t submissions = 0;  // wakes a drain waiting for work it can send
   int failures = 0;             // consecutive failed attempts, across cycles (backoff)
@@ -77,9 +82,11 @@ DeliveryEngine::~DeliveryEngine() = default;
 DeliveryEngine::UpstreamId DeliveryEngine::add_upstream(std::string name, net::Url url, UpstreamOptions options) {
   auto upstream = std::make_unique<Upstream>();
   upstream->name = std::move(name);
-  upstream->connection =
-      std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port},
-                                            url.tls() ? &net::TlsContext::process() : nullptr);
+  auto* tls = !url.tls() ? nullptr : options.tls != nullptr ? options.tls : &net::TlsContext::process();
+  upstream->lanes.resize(std::max<std::size_t>(1, options.connections));
+  for (auto& lane : upstream->lanes) {
+    lane.connection = std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{url.host, url.port}, tls);
+  }
   upstream->url = std::move(url);
   upstream->options = options;
   upstreams_.push_back(std::move(upstream));
@@ -110,15 +117,26 @@ bool DeliveryEngine::submit(UpstreamId id, Payload payload) {
   return true;
 }
 
+// One drain coroutine per lane, as many lanes as there is queued data for.
 void DeliveryEngine::start_draining(Upstream& upstream) {
-  if (upstream.draining || upstream.queue.empty()) return;
-  upstream.draining = true;
-  boost::asio::co_spawn(changed_.executor(), drain(upstream), boost::asio::detached);
+  auto busy = static_cast<std::size_t>(
+      std::count_if(upstream.lanes.begin(), upstream.lanes.end(), [](const Lane& l) { return l.draining; }));
+  for (auto& lane : upstream.lanes) {
+    if (busy >= upstream.queue.size()) return;
+    if (lane.draining) continue;
+    lane.draining = true;
+    ++busy;
+    boost::asio::co_spawn(changed_.executor(), drain(upstream, lane), boost::asio::detached);
+  }
+}
+
+bool DeliveryEngine::in_flight(const Upstream& upstream) {
+  return std::any_of(upstream.lanes.begin(), upstream.lanes.end(), [](const Lane& l) { return l.in_flight.has_value(); });
 }
 
 bool DeliveryEngine::idle() const {
   return std::all_of(upstreams_.begin(), upstreams_.end(),
-                     [](const auto& u) { return u->queue.empty() && !u->in_flight; });
+                     [](const auto& u) { return u->queue.empty() && !in_flight(*u); });
 }
 
 void DeliveryEngine::open_cycle(bool final) {
@@ -145,7 +163,7 @@ bool DeliveryEngine::may_send(const Upstream& upstream, Clock::time_point now) c
 
 // Nothing more happens for this upstream before `deadline` in this cycle.
 bool DeliveryEngine::settled(const Upstream& upstream, Clock::time_point deadline) const {
-  if (upstream.in_flight) return false;
+  if (in_flight(upstream)) return false;
   return !open_ || upstream.queue.empty() || upstream.parked_in_cycle == cycle_ || next_chance(upstream) > deadline;
 }
 
@@ -159,20 +177,21 @@ net::Awaitable<bool> DeliveryEngine::flush(Clock::time_point deadline) {
 net::Awaitable<void> DeliveryEngine::pause(Clock::time_point deadline) {
   open_ = false;
   co_await changed_.wait_until([this] {
-    return std::none_of(upstreams_.begin(), upstreams_.end(), [](const auto& u) { return u->in_flight.has_value(); });
+    return std::none_of(upstreams_.begin(), upstreams_.end(), [](const auto& u) { return in_flight(*u); });
   }, deadline);
   for (auto& u : upstreams_) {
-    if (u->in_flight) {
-      u->cut = true;
-      u->connection->cancel();
+    for (auto& lane : u->lanes) {
+      if (!lane.in_flight) continue;
+      lane.cut = true;
+      lane.connection->cancel();
     }
     log_cycle_losses(*u);
   }
 }
 
-net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, const Payload& payload) {
+net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, Lane& lane, const Payload& payload) {
   upstream.paced = false;
-  auto response = co_await upstream.connection->send(build_request(upstream.url, payload), kRequestTimeout);
+  auto response = co_await lane.connection->send(build_request(upstream.url, payload), kRequestTimeout);
   if (!response) {
     upstream.last_error = response.error().message;
     co_return Verdict::retry;
@@ -187,7 +206,7 @@ net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, const Payloa
   co_return verdict;
 }
 
-net::Awaitable<void> DeliveryEngine::drain(Upstream& upstream) {
+net::Awaitable<void> DeliveryEngine::drain(Upstream& upstream, Lane& lane) {
   while (!upstream.queue.empty()) {
     const auto now = Clock::now();
     if (!may_send(upstream, now)) {
@@ -201,22 +220,22 @@ net::Awaitable<void> DeliveryEngine::drain(Upstream& upstream) {
     }
     const auto sendable = std::find_if(upstream.queue.begin(), upstream.queue.end(),
                                        [&](const Payload& p) { return upstream.limits.until(p.category) <= now; });
-    upstream.in_flight = std::move(*sendable);
+    lane.in_flight = std::move(*sendable);
     upstream.queue.erase(sendable);
-    const auto verdict = co_await attempt(upstream, *upstream.in_flight);
-    if (!upstream.in_flight) continue;  // abandoned at shutdown meanwhile
-    auto payload = std::move(*upstream.in_flight);
-    upstream.in_flight.reset();
-    finish(upstream, verdict, std::move(payload));
+    const auto verdict = co_await attempt(upstream, lane, *lane.in_flight);
+    if (!lane.in_flight) continue;  // abandoned at shutdown meanwhile
+    auto payload = std::move(*lane.in_flight);
+    lane.in_flight.reset();
+    finish(upstream, lane, verdict, std::move(payload));
     changed_.notify();
   }
-  upstream.draining = false;
+  lane.draining = false;
   changed_.notify();
 }
 
-void DeliveryEngine::finish(Upstream& upstream, Verdict verdict, Payload payload) {
-  const bool cut = std::exchange(upstream.cut, false);
-  const bool maybe_arrived = cut && upstream.connection->request_written() && !upstream.options.deduplicates;
+void DeliveryEngine::finish(Upstream& upstream, Lane& lane, Verdict verdict, Payload payload) {
+  const bool cut = std::exchange(lane.cut, false);
+  const bool maybe_arrived = cut && lane.connection->request_written() && !upstream.options.deduplicates;
   if (verdict == Verdict::retry && !maybe_arrived) {
     retry_later(upstream, std::move(payload), cut);
     return;
@@ -274,9 +293,11 @@ void DeliveryEngine::log_cycle_losses(Upstream& upstream) {
 void DeliveryEngine::report_and_abandon() {
   for (auto& u : upstreams_) {
     log_cycle_losses(*u);
-    if (u->in_flight) u->queue.push_back(std::move(*u->in_flight));
-    u->in_flight.reset();
-    u->connection->cancel();
+    for (auto& lane : u->lanes) {
+      if (lane.in_flight) u->queue.push_back(std::move(*lane.in_flight));
+      lane.in_flight.reset();
+      lane.connection->cancel();
+    }
     u->stats.unsent += u->queue.size();
     const auto& s = u->stats;
     logger_.info("delivery {}: {} accepted, {} sent ({} items, {} bytes), {} retried, {} rejected, {} refused (full), "

@@ -1,5 +1,5 @@
 // Everything that leaves lambda-relay goes through here: a bounded outbox with one queue per upstream,
-// one keep-alive connection per upstream, retries by RetryPolicy, rate limits, and accounting.
+// a small pool of keep-alive connections per upstream, retries by RetryPolicy, rate limits, and accounting.
 //
 // Sending happens in flush cycles. The lifecycle opens a cycle (open_cycle) when it may send: while
 // an invocation runs, or at SHUTDOWN. It closes it (pause) before calling event/next, because the
@@ -49,6 +49,11 @@ struct UpstreamOptions {
   // The upstream de-duplicates (Sentry, by event_id): a request cut after it was written in full is
   // sent again. Otherwise it is counted as unconfirmed instead, so a freeze never makes duplicates.
   bool deduplicates = false;
+  // Keep-alive connections (requests in flight at once). Two: a slow request does not hold up the
+  // rest, and the sandbox's memory and the upstream's connection count stay small.
+  std::size_t connections = 2;
+  // The TLS context for https (tests); nullptr: the process's (SSL_CERT_FILE or the system bundle).
+  net::TlsContext* tls = nullptr;
   // For a 429 without Retry-After or X-Sentry-Rate-Limits: Sentry says 60 s; others back off.
   std::optional<std::chrono::milliseconds> default_rate_limit;
 };
@@ -87,14 +92,16 @@ class DeliveryEngine {
   void report_and_abandon();
 
  private:
+  struct Lane;
   struct Upstream;
-  net::Awaitable<void> drain(Upstream& upstream);
-  net::Awaitable<Verdict> attempt(Upstream& upstream, const Payload& payload);
+  net::Awaitable<void> drain(Upstream& upstream, Lane& lane);
+  net::Awaitable<Verdict> attempt(Upstream& upstream, Lane& lane, const Payload& payload);
+  [[nodiscard]] static bool in_flight(const Upstream& upstream);
   void start_draining(Upstream& upstream);
   [[nodiscard]] bool may_send(const Upstream& upstream, Clock::time_point now) const;
   [[nodiscard]] Clock::time_point next_chance(const Upstream& upstream) const;
   [[nodiscard]] bool settled(const Upstream& upstream, Clock::time_point deadline) const;
-  void finish(Upstream& upstream, Verdict verdict, Payload payload);
+  void finish(Upstream& upstream, Lane& lane, Verdict verdict, Payload payload);
   void retry_later(Upstream& upstream, Payload payload, bool cut);
   void log_cycle_losses(Upstream& upstream);
 

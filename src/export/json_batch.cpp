@@ -1,12 +1,14 @@
 #include "export/json_batch.hpp"
 
+#include "support/gzip.hpp"
+
 #include <lambda_relay/decode.hpp>
 
 namespace lambda_relay::exporters {
 
 JsonBatchExporter::JsonBatchExporter(delivery::DeliveryEngine& engine, delivery::DeliveryEngine::UpstreamId upstream,
-                                     std::size_t min_items)
-    : engine_(engine), upstream_(upstream), min_items_(std::max<std::size_t>(1, min_items)) {}
+                                     std::size_t min_items, bool gzip)
+    : engine_(engine), upstream_(upstream), min_items_(std::max<std::size_t>(1, min_items)), gzip_(gzip) {}
 
 void JsonBatchExporter::add(const telemetry::Event& event) {
   batch_ += pending_items_ == 0 ? '[' : ',';
@@ -22,7 +24,12 @@ void JsonBatchExporter::submit_pending() {
   if (pending_items_ == 0) return;
   batch_ += ']';
   delivery::Payload payload;
-  payload.body = std::move(batch_);
+  if (gzip_) {
+    payload.body = support::gzip(batch_);
+    payload.headers.emplace_back("Content-Encoding", "gzip");
+  } else {
+    payload.body = std::move(batch_);
+  }
   payload.items = pending_items_;
   (void)engine_.submit(upstream_, std::move(payload));  // a refusal is counted by the engine (refused_full)
   batch_.clear();

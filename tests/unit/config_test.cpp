@@ -124,6 +124,7 @@ INSTANTIATE_TEST_SUITE_P(
                       InvalidCase{"LAMBDA_RELAY_BATCH_MIN_ITEMS", "0"},
                       InvalidCase{"DISPATCH_MIN_BATCH_SIZE", "many"},
                       InvalidCase{"LAMBDA_RELAY_MAX_BUFFER_BYTES", "1024"},
+                      InvalidCase{"LAMBDA_RELAY_BATCH_COMPRESSION", "zip"},
                       InvalidCase{"LAMBDA_RELAY_FLUSH", "sometimes"},
                       InvalidCase{"LAMBDA_RELAY_FLUSH", "periodic"},
                       InvalidCase{"LAMBDA_RELAY_FLUSH_TIMEOUT_MS", "0"},
