@@ -40,6 +40,11 @@ class FailureDetectorTest : public ::testing::Test {
   FailureDetector detector_;
 };
 
+class FewInvocationsTest : public FailureDetectorTest {
+ protected:
+  FewInvocationsTest() : FailureDetectorTest(FailureDetectorOptions{.log_tail_lines = 20, .max_line_bytes = 1024, .max_invocations = 2}) {}
+};
+
 class ShortTailTest : public FailureDetectorTest {
  protected:
   ShortTailTest() : FailureDetectorTest(FailureDetectorOptions{.log_tail_lines = 3, .max_line_bytes = 40, .max_invocations = 64}) {}
@@ -221,6 +226,26 @@ TEST_F(FailureDetectorTest, TimeoutWhoseReportNeverArrivesIsHandedOverByFlushOnc
   feed({ev::report("2025-06-10T14:04:05.313Z", kRequest, "timeout", std::nullopt, 3001.4)});
   detector_.flush();
   EXPECT_EQ(failures_.size(), 1U);
+}
+
+TEST_F(FailureDetectorTest, ANewInitHandsOverWhatTheOldEnvironmentLeftWaiting) {
+  auto events = invocation(kRequest, "timeout", std::nullopt);
+  events.pop_back();  // no report: the environment was reset
+  events.push_back(ev::init_start("2025-06-10T14:04:40.015Z", "invoke"));
+  feed(events);
+  ASSERT_EQ(failures_.size(), 1U);
+  EXPECT_EQ(failures_[0].kind, FailureKind::timeout);
+  EXPECT_EQ(failures_[0].request_id, kRequest);
+}
+
+TEST_F(FewInvocationsTest, TrackingIsBoundedAndAnEvictedFailureIsStillReported) {
+  feed({ev::start("2025-06-10T14:04:00.000Z", kRequest),
+        ev::runtime_done("2025-06-10T14:04:03.000Z", kRequest, "timeout", std::nullopt, 3000.0),
+        ev::start("2025-06-10T14:04:03.100Z", kOther), ev::start("2025-06-10T14:04:03.200Z", "third")});
+  ASSERT_EQ(failures_.size(), 1U) << "the oldest invocation made room, its failure went out";
+  EXPECT_EQ(failures_[0].request_id, kRequest);
+  feed({ev::report("2025-06-10T14:04:03.300Z", kRequest, "timeout", std::nullopt, 3001.0)});
+  EXPECT_EQ(failures_.size(), 1U) << "its late report is recognised";
 }
 
 TEST_F(FailureDetectorTest, ManagedInstancesTimeoutComesFromTheReportAlone) {
