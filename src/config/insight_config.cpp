@@ -1,5 +1,7 @@
 #include "config/insight_config.hpp"
 
+#include "config/parse.hpp"
+
 #include "insight/redact.hpp"
 
 #include <fmt/format.h>
@@ -12,24 +14,6 @@ namespace lambda_relay::config {
 namespace {
 
 constexpr std::size_t kMaxLogLines = 200;
-
-Error invalid(std::string_view variable, std::string_view detail) {
-  return make_error(std::string(variable), fmt::format("{}: {}", variable, detail));
-}
-
-Result<bool> parse_bool(std::string_view variable, std::string_view text) {
-  std::string v(text);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off" || v.empty()) return false;
-  return invalid(variable, fmt::format("\"{}\" is not a boolean (true or false)", text));
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
 
 }  // namespace
 
