@@ -2,13 +2,8 @@
 // (samples/telemetry-batch.json, 49 events of a cold start, invokes, a timeout, an OOM and resets):
 //   - compact: the events re-encoded without white space, as Lambda POSTs them;
 //   - pretty:  the sample file's own indented text;
-// repeated to at least 1 MB, plus one realistic small POST of 20 events. The *InPlace variants hand
-// the batch over as the telemetry listener does: a std::string with the decoder's padding reserved
-// after it, decoded where it lies (decode(PaddedBatch)) instead of copied first. BM_DecodeKernel
-// compares the decoder's two kernels (generic, haswell) on the large compact batch, in place.
+// repeated to at least 1 MB, plus one realistic small POST of 20 events.
 #include <lambda_relay/decode.hpp>
-
-#include "telemetry/decode_kernel.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -18,7 +13,6 @@
 #include <new>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -94,32 +88,17 @@ std::string first_events(const std::vector<std::string>& parts, std::size_t coun
   return batch;
 }
 
-// `text` in a string with the decoder's padding reserved after it.
-std::string with_padding(const std::string& text) {
-  std::string padded;
-  padded.reserve(text.size() + kBatchPadding);
-  padded.append(text);
-  return padded;
-}
-
-void run_decode(benchmark::State& state, const std::string& batch, bool in_place = false) {
+void run_decode(benchmark::State& state, const std::string& batch) {
   if (batch.size() < 3) {
     state.SkipWithError("shared spec samples not found");
     return;
   }
-  if (in_place && !has_batch_padding(batch)) {
-    state.SkipWithError("the batch has no padding");
-    return;
-  }
-  auto decode_once = [&](const std::function<void(const Event&)>& on_event) {
-    return in_place ? decode(PaddedBatch{batch}, on_event) : decode(batch, on_event);
-  };
   std::size_t events = 0;
-  (void)decode_once([](const Event&) {});  // warm-up: the buffers grow to this batch's size
+  (void)decode(batch, [](const Event&) {});  // warm-up: the buffers grow to this batch's size
   const std::size_t allocations_before = g_allocations;
   for (auto _ : state) {
     std::size_t bytes_seen = 0;
-    auto summary = decode_once([&](const Event& event) { bytes_seen += event.type_text.size(); });
+    auto summary = decode(batch, [&](const Event& event) { bytes_seen += event.type_text.size(); });
     benchmark::DoNotOptimize(bytes_seen);
     if (!summary || !summary->errors.empty()) {
       state.SkipWithError("the batch did not decode cleanly");
@@ -141,23 +120,11 @@ void BM_DecodeLargeCompact(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeLargeCompact);
 
-void BM_DecodeLargeCompactInPlace(benchmark::State& state) {
-  static const std::string batch = with_padding(repeat_to(compact_events(), 1 << 20));
-  run_decode(state, batch, true);
-}
-BENCHMARK(BM_DecodeLargeCompactInPlace);
-
 void BM_DecodeLargePretty(benchmark::State& state) {
   static const std::string batch = repeat_to({pretty_events()}, 1 << 20);
   run_decode(state, batch);
 }
 BENCHMARK(BM_DecodeLargePretty);
-
-void BM_DecodeLargePrettyInPlace(benchmark::State& state) {
-  static const std::string batch = with_padding(repeat_to({pretty_events()}, 1 << 20));
-  run_decode(state, batch, true);
-}
-BENCHMARK(BM_DecodeLargePrettyInPlace);
 
 // One POST of a realistic size: 20 events (an invoke's platform events and its log lines).
 void BM_DecodeSmallCompact(benchmark::State& state) {
@@ -165,33 +132,6 @@ void BM_DecodeSmallCompact(benchmark::State& state) {
   run_decode(state, batch);
 }
 BENCHMARK(BM_DecodeSmallCompact);
-
-void BM_DecodeSmallCompactInPlace(benchmark::State& state) {
-  static const std::string batch = with_padding(first_events(compact_events(), 20));
-  run_decode(state, batch, true);
-}
-BENCHMARK(BM_DecodeSmallCompactInPlace);
-
-// Argument: 0 the generic kernel, 1 haswell (skipped when this CPU or build has none).
-void BM_DecodeKernel(benchmark::State& state) {
-  static const std::string batch = with_padding(repeat_to(compact_events(), 1 << 20));
-  const auto kernel = state.range(0) == 0 ? DecodeKernel::generic : DecodeKernel::haswell;
-  if (!kernel_supported(kernel)) {
-    state.SkipWithError("kernel not supported here");
-    return;
-  }
-  if (batch.size() < 3) {
-    state.SkipWithError("shared spec samples not found");
-    return;
-  }
-  for (auto _ : state) {
-    auto summary = decode_with(kernel, batch, true, [](const Event&) {});
-    benchmark::DoNotOptimize(summary);
-  }
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(batch.size()));
-  state.SetLabel(kernel == DecodeKernel::generic ? "generic" : "haswell");
-}
-BENCHMARK(BM_DecodeKernel)->Arg(0)->Arg(1);
 
 // The convenience API: every event copied into a vector.
 void BM_DecodeBatchCopiesSmall(benchmark::State& state) {

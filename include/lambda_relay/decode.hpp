@@ -33,27 +33,6 @@ struct DecodeSummary {
 // before the cut and reports the rest as one DecodeError.
 [[nodiscard]] Result<DecodeSummary> decode(std::string_view batch, const std::function<void(const Event&)>& on_event);
 
-// Readable bytes a PaddedBatch has after its text (simdjson::SIMDJSON_PADDING).
-inline constexpr std::size_t kBatchPadding = 64;
-
-// A batch followed by at least kBatchPadding readable bytes of the same allocation: e.g. a std::string
-// whose capacity() leaves that much room after size() (see has_batch_padding). The caller guarantees
-// the padding (it is not checked); it is read, never written.
-struct PaddedBatch {
-  std::string_view text;
-};
-
-// decode() of a padded batch, with the same results as the string_view overload, but parsed where it
-// lies instead of copied into the decoder's own padded buffer first — when the byte after the text is
-// '\0' (as in a std::string) or JSON white space. Otherwise, and for a batch cut short (which must be
-// closed), it is copied all the same.
-[[nodiscard]] Result<DecodeSummary> decode(PaddedBatch batch, const std::function<void(const Event&)>& on_event);
-
-// Whether `text` can be handed to decode() as PaddedBatch{text}.
-[[nodiscard]] inline bool has_batch_padding(const std::string& text) noexcept {
-  return text.capacity() - text.size() >= kBatchPadding;
-}
-
 // Convenience: every event of the batch.
 struct DecodedBatch {
   std::vector<Event> events;

@@ -43,13 +43,6 @@ std::optional<Response> answer_for_read_error(const boost::system::error_code& e
   return std::nullopt;
 }
 
-// Once the header is in: room for the body and the padding in one allocation (the body reader then
-// only fills it).
-void reserve_body(http::request_parser<http::string_body>& parser, std::size_t padding) {
-  if (padding == 0) return;
-  if (const auto length = parser.content_length()) parser.get().body().reserve(static_cast<std::size_t>(*length) + padding);
-}
-
 }  // namespace
 
 HttpServer::HttpServer(asio::any_io_executor executor, RequestHandler handler, ServerLimits limits)
@@ -111,15 +104,8 @@ Awaitable<void> HttpServer::serve(std::shared_ptr<tcp::socket> socket) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser.body_limit(limits_.max_body_bytes);
-    auto [header_ec, header_bytes] = co_await http::async_read_header(*socket, buffer, parser, use_nothrow);
-    (void)header_bytes;
-    boost::system::error_code read_ec = header_ec;
-    if (!read_ec) {
-      reserve_body(parser, limits_.body_padding);
-      auto [body_ec, body_bytes] = co_await http::async_read(*socket, buffer, parser, use_nothrow);
-      (void)body_bytes;
-      read_ec = body_ec;
-    }
+    auto [read_ec, bytes] = co_await http::async_read(*socket, buffer, parser, use_nothrow);
+    (void)bytes;
     if (read_ec) {
       if (auto answer = answer_for_read_error(read_ec, limits_)) {
         co_await http::async_write(*socket, *answer, use_nothrow);

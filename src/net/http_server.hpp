@@ -18,10 +18,6 @@ namespace lambda_relay::net {
 struct ServerLimits {
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 6 * 1024 * 1024 + 100;  // Lambda's invoke/response payload cap
-  // Spare capacity reserved after a body whose length the request announces (Content-Length), for a
-  // handler that parses the body in place with a reader that reads past its end (simdjson). A
-  // chunked body gets none.
-  std::size_t body_padding = 0;
 };
 
 using RequestHandler = std::function<Awaitable<Response>(Request&)>;

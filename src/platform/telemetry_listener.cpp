@@ -16,7 +16,7 @@ TelemetryListener::TelemetryListener(net::asio::any_io_executor executor, const 
       on_batch_end_(std::move(on_batch_end)),
       server_(std::move(executor),
               [this](net::Request& request) -> net::Awaitable<net::Response> { co_return receive(request); },
-              net::ServerLimits{16 * 1024, kMaxBatchBytes, telemetry::kBatchPadding}) {}
+              net::ServerLimits{16 * 1024, kMaxBatchBytes}) {}
 
 Result<net::tcp::endpoint> TelemetryListener::listen(const net::tcp::endpoint& endpoint) {
   auto bound = server_.listen(endpoint);
@@ -29,11 +29,7 @@ net::Response TelemetryListener::receive(const net::Request& request) {
     return net::make_error_response(request, net::http::status::method_not_allowed, "MethodNotAllowed",
                                     "telemetry is delivered with POST");
   }
-  // The server reserves the decoder's padding after a body of announced length: decoded in place.
-  const std::string& body = request.body();
-  auto on_event = [this](const telemetry::Event& event) { on_event_(event); };
-  auto summary = telemetry::has_batch_padding(body) ? telemetry::decode(telemetry::PaddedBatch{body}, on_event)
-                                                     : telemetry::decode(body, on_event);
+  auto summary = telemetry::decode(request.body(), [this](const telemetry::Event& event) { on_event_(event); });
   if (on_batch_end_) on_batch_end_();
   if (!summary) {
     logger_.warn("rejected a telemetry batch of {} bytes: {}", request.body().size(), summary.error().message);

@@ -80,12 +80,6 @@ Response echo(const Request& request) {
   return make_response(request, http::status::ok, std::move(body), "text/plain");
 }
 
-// The body's spare capacity, as the response body.
-Response spare_capacity(const Request& request) {
-  return make_response(request, http::status::ok, std::to_string(request.body().capacity() - request.body().size()),
-                       "text/plain");
-}
-
 std::string error_type_of(const Response& response) {
   simdjson::dom::parser parser;
   std::string_view type;
@@ -185,18 +179,6 @@ TEST_F(HttpServerTest, AcceptsBodyExactlyAtLimit) {
   ASSERT_EQ(c.responses.size(), 1U) << c.final_read.message();
   EXPECT_EQ(c.responses[0].result(), http::status::ok);
   EXPECT_EQ(c.responses[0].body().size(), std::string("POST / ").size() + 1024);
-}
-
-TEST_F(HttpServerTest, ReservesTheBodyPaddingAfterABodyOfAnnouncedLength) {
-  ServerLimits limits;
-  limits.body_padding = 64;
-  start([](Request& request) -> Awaitable<Response> { co_return spare_capacity(request); }, limits);
-  auto c = converse({"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'b'),
-                     "GET / HTTP/1.1\r\nHost: x\r\n\r\n"},
-                    false);
-  ASSERT_EQ(c.responses.size(), 2U) << c.final_read.message();
-  EXPECT_GE(std::stoul(c.responses[0].body()), 64U) << c.responses[0].body();
-  EXPECT_EQ(c.responses[1].result(), http::status::ok);  // a request without a body is served as before
 }
 
 TEST_F(HttpServerTest, RejectsChunkedBodyOverLimitWith413) {
