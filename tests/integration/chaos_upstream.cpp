@@ -153,7 +153,8 @@ ChaosUpstream::~ChaosUpstream() {
 }
 
 std::string ChaosUpstream::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  url_given_ = true;
+  return "http://127.0.0.1:" + std::to_string(port_) + prefix_ + std::string(path);
 }
 
 ChaosState ChaosUpstream::state() const {
@@ -369,6 +370,13 @@ asio::awaitable<void> ChaosUpstream::serve(std::shared_ptr<Connection> connectio
     if (read_ec) break;
     connection->busy = true;
     net::Request request = parser.release();
+    if (url_given_ && !std::string_view(request.target()).starts_with(prefix_)) {
+      // Not for this test (another test's lambda-relay reusing a port): neither played nor counted.
+      auto refused = net::make_response(request, http::status::not_found, "{}");
+      (void)co_await http::async_write(connection->socket, refused, use_nothrow);
+      connection->busy = false;
+      continue;
+    }
     const auto decision = decide(request.body().size());
     if (decision.what == Decision::What::reset) {
       reset(connection->socket);

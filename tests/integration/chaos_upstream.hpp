@@ -23,6 +23,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -126,6 +128,10 @@ class ChaosUpstream {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   int placeholder_fd_ = -1;  // binds the port while down
+  // Every URL of this upstream starts with it: requests meant for another test are told apart.
+  // (Only once url() handed one out: tests that talk to the port directly use their own targets.)
+  std::string prefix_ = "/chaos-" + std::to_string(std::random_device{}());
+  mutable std::atomic<bool> url_given_{false};
   boost::asio::steady_timer phase_timer_;
   boost::asio::steady_timer listen_retry_;
   std::uint16_t port_ = 0;
