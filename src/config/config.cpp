@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "config/parse.hpp"
+
 #include "net/http.hpp"
 
 #include <fmt/format.h>
@@ -10,30 +12,6 @@
 
 namespace lambda_relay::config {
 namespace {
-
-Error invalid(std::string_view variable, std::string_view detail) {
-  return make_error(std::string(variable), fmt::format("{}: {}", variable, detail));
-}
-
-Result<bool> parse_bool(std::string_view variable, std::string_view text) {
-  std::string v(text);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off" || v.empty()) return false;
-  return invalid(variable, fmt::format("\"{}\" is not a boolean (true or false)", text));
-}
-
-Result<std::int64_t> parse_int(std::string_view variable, std::string_view text, std::int64_t min, std::int64_t max) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    return invalid(variable, fmt::format("\"{}\" is not an integer", text));
-  }
-  if (value < min || value > max) {
-    return invalid(variable, fmt::format("{} is out of range [{}, {}]", value, min, max));
-  }
-  return value;
-}
 
 // The value of `primary`, else of its established alias; `name` says which one was set.
 std::optional<std::string> lookup(const Environment& env, std::string_view primary, std::string_view alias,

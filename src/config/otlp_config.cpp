@@ -1,5 +1,7 @@
 #include "config/otlp_config.hpp"
 
+#include "config/parse.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,22 +9,6 @@
 
 namespace lambda_relay::config {
 namespace {
-
-Error invalid(std::string_view variable, std::string_view detail) {
-  return make_error(std::string(variable), fmt::format("{}: {}", variable, detail));
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
 

@@ -1,5 +1,7 @@
 #include "config/relay_config.hpp"
 
+#include "config/parse.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,16 +9,6 @@
 
 namespace lambda_relay::config {
 namespace {
-
-Error invalid(std::string_view variable, std::string_view detail) {
-  return make_error(std::string(variable), fmt::format("{}: {}", variable, detail));
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
 
 // Calls `each(item, position)` for every non-empty item of a comma list; stops at the first error.
 template <typename Each>

@@ -13,7 +13,9 @@
 #include <boost/beast/http/write.hpp>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -147,10 +149,12 @@ ChaosUpstream::~ChaosUpstream() {
     io_.stop();
   });
   thread_.join();
+  release_port();
 }
 
 std::string ChaosUpstream::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  url_given_ = true;
+  return "http://127.0.0.1:" + std::to_string(port_) + prefix_ + std::string(path);
 }
 
 ChaosState ChaosUpstream::state() const {
@@ -230,6 +234,7 @@ void ChaosUpstream::close_listener() {
   ++listen_generation_;
   acceptor_.close(ignored);
   state_.listening = false;
+  hold_port();
   // Idle keep-alive connections go with the server; one being answered goes after its answer. Both are
   // reset rather than closed: a graceful close would leave this side in FIN_WAIT2 for as long as the
   // client (perhaps frozen) keeps its end open, and the port could not be bound again until then.
@@ -238,7 +243,27 @@ void ChaosUpstream::close_listener() {
   }
 }
 
+// While down, the port stays bound (not listening: connections are refused) so that the system cannot
+// hand it to another test's listener running in parallel — lambda-relay would then deliver there.
+void ChaosUpstream::hold_port() {
+  placeholder_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (placeholder_fd_ < 0) return;
+  const int on = 1;
+  (void)::setsockopt(placeholder_fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port_);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)::bind(placeholder_fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+}
+
+void ChaosUpstream::release_port() {
+  if (placeholder_fd_ >= 0) ::close(placeholder_fd_);
+  placeholder_fd_ = -1;
+}
+
 bool ChaosUpstream::try_listen() {
+  release_port();
   boost::system::error_code ec;
   const tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port_);
   // Close-on-exec from the start: a test forks the emulator while this upstream exists, and a listening
@@ -345,6 +370,13 @@ asio::awaitable<void> ChaosUpstream::serve(std::shared_ptr<Connection> connectio
     if (read_ec) break;
     connection->busy = true;
     net::Request request = parser.release();
+    if (url_given_ && !std::string_view(request.target()).starts_with(prefix_)) {
+      // Not for this test (another test's lambda-relay reusing a port): neither played nor counted.
+      auto refused = net::make_response(request, http::status::not_found, "{}");
+      (void)co_await http::async_write(connection->socket, refused, use_nothrow);
+      connection->busy = false;
+      continue;
+    }
     const auto decision = decide(request.body().size());
     if (decision.what == Decision::What::reset) {
       reset(connection->socket);

@@ -23,6 +23,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -111,6 +113,8 @@ class ChaosUpstream {
   void end_timed_phase_after(std::size_t index, std::chrono::milliseconds duration);
   void listen_again_then_leave(std::size_t index);
   void close_listener();
+  void hold_port();
+  void release_port();
   bool try_listen();
   [[nodiscard]] bool listening() const;
   Decision decide(std::size_t body_bytes);
@@ -123,6 +127,11 @@ class ChaosUpstream {
   boost::asio::io_context io_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  int placeholder_fd_ = -1;  // binds the port while down
+  // Every URL of this upstream starts with it: requests meant for another test are told apart.
+  // (Only once url() handed one out: tests that talk to the port directly use their own targets.)
+  std::string prefix_ = "/chaos-" + std::to_string(std::random_device{}());
+  mutable std::atomic<bool> url_given_{false};
   boost::asio::steady_timer phase_timer_;
   boost::asio::steady_timer listen_retry_;
   std::uint16_t port_ = 0;

