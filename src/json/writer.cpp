@@ -1,6 +1,5 @@
 #include "json/writer.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -43,7 +42,10 @@ std::string iso8601(std::chrono::system_clock::time_point time) {
   const std::time_t seconds = static_cast<std::time_t>(whole_seconds);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", utc, ms - whole_seconds * 1000);
+  // Plain integers, not fmt's chrono formatting: that goes through std::locale, which the static
+  // binary is built without (FMT_STATIC_THOUSANDS_SEPARATOR).
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec, ms - whole_seconds * 1000);
 }
 
 void Writer::before_value() {
