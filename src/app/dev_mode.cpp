@@ -1,6 +1,7 @@
 #include "app/dev_mode.hpp"
 
 #include "delivery/delivery_engine.hpp"
+#include "insight/redact.hpp"
 #include "relay/local_relay.hpp"
 #include "support/state_changed.hpp"
 
@@ -17,13 +18,23 @@ namespace {
 
 constexpr std::chrono::seconds kFinalFlush{2};
 
+std::optional<relay::sentry::SentryUpstream> sentry_upstream(delivery::DeliveryEngine& engine,
+                                                             const config::RelayConfig& config) {
+  if (!config.sentry_dsn) return std::nullopt;
+  return relay::sentry::add_sentry_upstream(engine, *config.sentry_dsn);
+}
+
 struct DevRelay {
-  DevRelay(boost::asio::io_context& io, const config::Config& config, const log::Logger& logger)
-      : changed(io.get_executor()), engine(changed, logger, config.max_buffer_bytes),
-        relay(io.get_executor(), logger, config.relay, engine) {}
+  DevRelay(boost::asio::io_context& io, const config::Config& config, const log::Logger& logger,
+           insight::Redactor redactor_)
+      : changed(io.get_executor()),
+        engine(changed, logger, config.max_buffer_bytes),
+        redactor(std::move(redactor_)),
+        relay(io.get_executor(), logger, config.relay, engine, sentry_upstream(engine, config.relay), redactor) {}
 
   support::StateChanged changed;
   delivery::DeliveryEngine engine;
+  insight::Redactor redactor;
   relay::LocalRelay relay;
 };
 
@@ -51,7 +62,12 @@ int run_dev_mode(const config::Config& config, const log::Logger& logger) {
   });
   logger.info("dev mode: no Lambda platform, running until SIGTERM/SIGINT");
   if (config.relay.enabled()) {
-    dev.emplace(io, config, logger);
+    auto redactor = insight::Redactor::create({config.insight.send_default_pii, config.insight.redact_patterns});
+    if (!redactor) {
+      logger.error("{}", redactor.error().message);
+      return 1;
+    }
+    dev.emplace(io, config, logger, std::move(redactor).value());
     dev->relay.start();
   }
   io.run();

@@ -1,5 +1,6 @@
 #include "app/relay_processor.hpp"
 
+#include "insight/redact_event.hpp"
 #include "telemetry/self_filter.hpp"
 
 #include <algorithm>
@@ -31,6 +32,9 @@ RelayProcessor::RelayProcessor(const config::Config& config, const log::Logger& 
     : config_(config), logger_(logger), flush_policy_(config.flush) {}
 
 Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::asio::any_io_executor executor) {
+  auto redactor = insight::Redactor::create({config_.insight.send_default_pii, config_.insight.redact_patterns});
+  if (!redactor) return redactor.error();
+  redactor_.emplace(std::move(redactor).value());
   changed_.emplace(executor);
   engine_.emplace(*changed_, logger_, config_.max_buffer_bytes);
   engine_->hold();  // sending waits for the first flush cycle (an INVOKE, or SHUTDOWN)
@@ -39,9 +43,10 @@ Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::a
     batch_.emplace(*engine_, upstream, config_.batch_min_items, config_.batch_gzip);
   }
   if (config_.otlp.enabled()) start_otlp(registration);
+  if (config_.relay.sentry_dsn) start_sentry(*config_.relay.sentry_dsn);
   // Listening before the first event/next: the function's init code may already send.
   if (config_.relay.enabled()) {
-    relay_.emplace(executor, logger_, config_.relay, *engine_);
+    relay_.emplace(executor, logger_, config_.relay, *engine_, sentry_, *redactor_);
     relay_->start();
   }
   log_flush_setting(logger_, config_);
@@ -59,6 +64,12 @@ void RelayProcessor::start_otlp(const RegisterResponse& registration) {
           engine_->add_upstream("otlp-" + std::string(config::to_string(signal)), s->url);
     }
   }
+}
+
+// One Sentry upstream for what the function's SDK sends through the relay and for the failure events.
+void RelayProcessor::start_sentry(const relay::sentry::Dsn& dsn) {
+  sentry_ = relay::sentry::add_sentry_upstream(*engine_, dsn);
+  failures_.emplace(config_, logger_, *redactor_, *engine_, *sentry_);
 }
 
 void RelayProcessor::submit_otlp() {
@@ -79,6 +90,15 @@ void RelayProcessor::process(const telemetry::Event& event) {
     changed_->notify();
   }
   if (telemetry::is_own_log_line(event, logger_.component())) return;
+  if (auto masked = insight::redacted_log_event(event, *redactor_, redact_scratch_)) {
+    export_event(*masked);
+  } else {
+    export_event(event);
+  }
+}
+
+void RelayProcessor::export_event(const telemetry::Event& event) {
+  if (failures_) failures_->add(event);
   if (batch_) batch_->add(event);
   if (otlp_) {
     otlp_->add(event);
@@ -128,6 +148,7 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
   const auto plan = flush_policy_.on_invoke(started);
   const auto previous = std::exchange(previous_invoke_id_, event.request_id);
   if (otlp_) otlp_->on_invoke(event);
+  if (failures_) failures_->note_invoke(event);
   if (!plan.flush_at_start && !plan.flush_at_end) co_return;  // nothing sent in this invocation
   const auto hold_until = steady_deadline(event.deadline, kDeadlineMargin);
   engine_->open_cycle();
@@ -155,6 +176,7 @@ boost::asio::awaitable<void> RelayProcessor::shutdown(const ShutdownEvent& /*eve
   // deadline guard ends the process.
   const auto until = steady_deadline(deadline, kShutdownReserve);
   engine_->open_cycle(true);
+  if (failures_) failures_->flush();
   if (otlp_) otlp_->finish();
   submit_due(true);
   co_await engine_->flush(until);
@@ -166,6 +188,8 @@ void RelayProcessor::close() {
   relay_.reset();
   batch_.reset();
   otlp_.reset();
+  failures_.reset();
+  sentry_.reset();
   engine_.reset();
   changed_.reset();
 }

@@ -4,11 +4,13 @@
 // policy (LAMBDA_RELAY_FLUSH) decides whether that is at the start or the end of the invocation.
 #pragma once
 
+#include "app/failure_reporting.hpp"
 #include "config/config.hpp"
 #include "delivery/delivery_engine.hpp"
 #include "delivery/flush_policy.hpp"
 #include "export/json_batch.hpp"
 #include "export/otlp/otlp_exporter.hpp"
+#include "insight/redact.hpp"
 #include "log/logger.hpp"
 #include "relay/local_relay.hpp"
 #include "support/state_changed.hpp"
@@ -40,6 +42,8 @@ class RelayProcessor : public Processor {
  private:
   using Clock = delivery::DeliveryEngine::Clock;
 
+  void start_sentry(const relay::sentry::Dsn& dsn);
+  void export_event(const telemetry::Event& event);
   void submit_due(bool everything);
   void start_otlp(const RegisterResponse& registration);
   void submit_otlp();
@@ -56,6 +60,10 @@ class RelayProcessor : public Processor {
   std::optional<exporters::JsonBatchExporter> batch_;
   std::optional<exporters::OtlpExporter> otlp_;
   std::array<std::optional<delivery::DeliveryEngine::UpstreamId>, 3> otlp_upstreams_;  // by OtlpSignal
+  std::optional<insight::Redactor> redactor_;  // masks what is exported and relayed
+  std::string redact_scratch_;
+  std::optional<relay::sentry::SentryUpstream> sentry_;  // SENTRY_DSN's upstream (when set)
+  std::optional<FailureReporting> failures_;            // Sentry events for platform failures
   std::optional<relay::LocalRelay> relay_;  // the ingest server SDKs send to (when configured)
   delivery::FlushPolicy flush_policy_;
   std::string runtime_done_id_;       // request id of the last platform.runtimeDone

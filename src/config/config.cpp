@@ -147,6 +147,9 @@ Result<Config> load(const Environment& env) {
   auto relay = load_relay_config(env, config.max_buffer_bytes, config.telemetry_port);
   if (!relay) return relay.error();
   config.relay = std::move(relay).value();
+  auto insight = load_insight_config(env);
+  if (!insight) return insight.error();
+  config.insight = std::move(insight).value();
 
   if (auto v = env("AWS_LAMBDA_RUNTIME_API")) config.runtime_api = *v;
   if (!config.dev_mode) {

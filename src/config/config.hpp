@@ -5,6 +5,7 @@
 
 #include "config/environment.hpp"
 #include "config/function_environment.hpp"
+#include "config/insight_config.hpp"
 #include "config/otlp_config.hpp"
 #include "config/relay_config.hpp"
 #include "delivery/flush_policy.hpp"
@@ -54,6 +55,8 @@ struct Config {
 
   // The local relay SDKs send to (relay_config.hpp).
   RelayConfig relay;
+  // Failure events and redaction (insight_config.hpp).
+  InsightConfig insight;
 };
 
 // The error type lambda-relay reports to `init/error` for configuration problems.

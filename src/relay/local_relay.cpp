@@ -18,10 +18,11 @@ std::string endpoints_text(const std::vector<net::tcp::endpoint>& endpoints) {
 }  // namespace
 
 LocalRelay::LocalRelay(net::asio::any_io_executor executor, const log::Logger& logger,
-                       const config::RelayConfig& config, delivery::DeliveryEngine& engine)
+                       const config::RelayConfig& config, delivery::DeliveryEngine& engine,
+                       std::optional<sentry::SentryUpstream> sentry, const insight::Redactor& redactor)
     : logger_(logger),
       config_(config),
-      sentry_(engine, logger, config.sentry_dsn, config.max_decoded_bytes()),
+      sentry_(engine, logger, std::move(sentry), redactor, config.max_decoded_bytes()),
       forward_(engine, config.forward),
       server_(std::move(executor), logger, routes(), config.max_request_bytes) {}
 

@@ -9,20 +9,21 @@
 #include "relay/ingest_server.hpp"
 #include "relay/sentry/sentry_routes.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace lambda_relay::relay {
 
 class LocalRelay {
  public:
+  // `sentry`: SENTRY_DSN's upstream, when it is set. `redactor` scrubs what goes to Sentry.
   LocalRelay(net::asio::any_io_executor executor, const log::Logger& logger, const config::RelayConfig& config,
-             delivery::DeliveryEngine& engine);
+             delivery::DeliveryEngine& engine, std::optional<sentry::SentryUpstream> sentry,
+             const insight::Redactor& redactor);
 
   // Listens on the configured ports (those that are free) and logs where and what it serves.
   std::vector<net::tcp::endpoint> start();
   void stop();
-
-  [[nodiscard]] const sentry::SentryRoutes& sentry() const noexcept { return sentry_; }
 
  private:
   RouteTable routes();

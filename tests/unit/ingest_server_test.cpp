@@ -95,7 +95,7 @@ TEST(IngestServer, AnswersOutboxFullWith429AndKeepsWhatItAccepted) {
   relay.engine->open_cycle();
   ASSERT_TRUE(relay.wait_for_upstream(1));
   EXPECT_EQ(relay.upstream.requests[0].body(), envelope);
-  EXPECT_EQ(relay.engine->stats(*relay.relay->sentry().upstream()).refused_full, 1U);
+  EXPECT_EQ(relay.engine->stats(relay.sentry->id).refused_full, 1U);
 }
 
 TEST(IngestServer, AnswersAsSoonAsTheDataIsQueuedNotWhenTheUpstreamHasIt) {

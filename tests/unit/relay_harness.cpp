@@ -118,7 +118,8 @@ std::string RelayHarness::dsn(std::string_view project) const {
 
 void RelayHarness::start(std::function<void(config::RelayConfig&)> configure) {
   if (configure) configure(config);
-  relay.emplace(io.get_executor(), logger, config, *engine);
+  if (config.sentry_dsn) sentry = relay::sentry::add_sentry_upstream(*engine, *config.sentry_dsn);
+  relay.emplace(io.get_executor(), logger, config, *engine, sentry, redactor);
   auto bound = relay->start();
   if (bound.empty()) throw std::runtime_error("the relay bound nothing");
   endpoint = bound.front();

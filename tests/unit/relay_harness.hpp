@@ -4,6 +4,7 @@
 
 #include "config/relay_config.hpp"
 #include "delivery/delivery_engine.hpp"
+#include "insight/redact.hpp"
 #include "net/http_server.hpp"
 #include "relay/local_relay.hpp"
 #include "support/state_changed.hpp"
@@ -75,6 +76,8 @@ class RelayHarness {
   std::optional<delivery::DeliveryEngine> engine;
   RecordingUpstream upstream{io.get_executor(), changed};
   config::RelayConfig config;
+  insight::Redactor redactor;  // the built-in rules, send_default_pii off: what lambda-relay does by default
+  std::optional<relay::sentry::SentryUpstream> sentry;  // when config.sentry_dsn is set
   std::optional<relay::LocalRelay> relay;
   net::tcp::endpoint endpoint;
 };

@@ -319,6 +319,8 @@ std::string span_id_for(std::string_view request_id) {
   return fmt::format("{:016x}", hash);
 }
 
+std::string sdk_client() { return fmt::format("{}/{}", kSdkName, LAMBDA_RELAY_VERSION); }
+
 std::string new_event_id() {
   static std::mt19937_64 generator{std::random_device{}()};
   return fmt::format("{:016x}{:016x}", generator(), generator());

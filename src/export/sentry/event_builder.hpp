@@ -26,6 +26,8 @@ struct EventOptions {
 };
 
 inline constexpr std::string_view kSdkName = "lambda-relay";
+// "lambda-relay/<version>": the sentry_client of X-Sentry-Auth for the events lambda-relay makes.
+[[nodiscard]] std::string sdk_client();
 
 // "fatal" for init failures, out-of-memory, crashes and failed restores; "error" for timeouts,
 // rejected responses and platform failures.

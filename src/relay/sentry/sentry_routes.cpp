@@ -5,7 +5,6 @@
 #include "relay/ingest_response.hpp"
 #include "relay/sentry/auth.hpp"
 #include "relay/sentry/data_category.hpp"
-#include "relay/sentry/redaction.hpp"
 #include "relay/sentry/store_event.hpp"
 
 #include <fmt/format.h>
@@ -19,8 +18,6 @@ namespace {
 using net::http::status;
 using Clock = delivery::DeliveryEngine::Clock;
 
-// A 429 without X-Sentry-Rate-Limits or Retry-After from Sentry means one minute (spec §1.7).
-constexpr std::chrono::seconds kSentryDefaultRateLimit{60};
 constexpr std::string_view kEnvelopeContentType = "application/x-sentry-envelope";
 
 std::string lower(std::string_view text) {
@@ -55,16 +52,14 @@ std::string mismatch_reason(std::string_view what, const Dsn& theirs, const Dsn&
 
 }  // namespace
 
-SentryRoutes::SentryRoutes(delivery::DeliveryEngine& engine, const log::Logger& logger, std::optional<Dsn> dsn,
+SentryRoutes::SentryRoutes(delivery::DeliveryEngine& engine, const log::Logger& logger,
+                           std::optional<SentryUpstream> upstream, const insight::Redactor& redactor,
                            std::size_t max_decoded_bytes)
-    : engine_(engine), logger_(logger), dsn_(std::move(dsn)), max_decoded_bytes_(max_decoded_bytes) {
-  if (dsn_) {
-    delivery::UpstreamOptions options;
-    options.default_rate_limit = kSentryDefaultRateLimit;
-    options.deduplicates = true;  // events by event_id: a request cut by a freeze is sent again
-    upstream_ = engine_.add_upstream("sentry", dsn_->envelope_url(), options);
-  }
-}
+    : engine_(engine),
+      logger_(logger),
+      upstream_(std::move(upstream)),
+      redactor_(redactor),
+      max_decoded_bytes_(max_decoded_bytes) {}
 
 void SentryRoutes::add_to(RouteTable& routes) {
   routes.add("/envelope", [this](net::Request& r, const RouteMatch& m) { return envelope(r, m, false); });
@@ -83,14 +78,14 @@ void SentryRoutes::warn_once(std::string_view reason) {
 
 std::optional<net::Response> SentryRoutes::check_configured(const net::Request& request, const RouteMatch& match,
                                                             bool project_in_path) {
-  if (!dsn_) {
+  if (!upstream_) {
     return refused(request, status::service_unavailable,
                    "SENTRY_DSN is not set: lambda-relay has nowhere to forward Sentry data");
   }
-  if (project_in_path && match.params.front() != dsn_->project_id) {
+  if (project_in_path && match.params.front() != upstream_->dsn.project_id) {
     auto reason = fmt::format("project {} in the path is not SENTRY_DSN's project {}: lambda-relay forwards only to "
                               "SENTRY_DSN",
-                              match.params.front().substr(0, 40), dsn_->project_id);
+                              match.params.front().substr(0, 40), upstream_->dsn.project_id);
     warn_once(reason);
     return refused(request, status::forbidden, reason);
   }
@@ -103,8 +98,8 @@ std::optional<net::Response> SentryRoutes::check_destination(const net::Request&
   if (!theirs) {
     return refused(request, status::bad_request, fmt::format("the envelope's dsn is invalid: {}", theirs.error().message));
   }
-  if (dsn_->same_destination(*theirs)) return std::nullopt;
-  auto reason = mismatch_reason("the envelope's dsn", *theirs, *dsn_);
+  if (upstream_->dsn.same_destination(*theirs)) return std::nullopt;
+  auto reason = mismatch_reason("the envelope's dsn", *theirs, upstream_->dsn);
   warn_once(reason);
   return refused(request, status::forbidden, reason);
 }
@@ -154,25 +149,28 @@ net::Response SentryRoutes::submit(net::Request& request, const RouteMatch& matc
   if (envelope.items.empty()) return answer;  // nothing to send (valid, and Sentry would drop it)
   const auto category = main_category(envelope);
   const auto now = Clock::now();
-  if (const auto until = engine_.rate_limited_until(*upstream_, category); until > now) {
+  if (const auto until = engine_.rate_limited_until(upstream_->id, category); until > now) {
     return upstream_rate_limited(request, until - now, category);
   }
   delivery::Payload payload;
   payload.content_type = kEnvelopeContentType;
   payload.category = std::string(category);
   payload.items = envelope.items.size();
-  payload.headers.emplace_back("X-Sentry-Auth", auth_header(*dsn_, sentry_client(request, match.query)));
+  payload.headers.emplace_back("X-Sentry-Auth", auth_header(upstream_->dsn, sentry_client(request, match.query)));
   if (const auto agent = header_value(request, net::http::field::user_agent); !agent.empty()) {
     payload.headers.emplace_back("User-Agent", agent);
   }
-  const bool changed = redact_envelope(decoded, envelope);
+  // Scrubbed before it is queued: nothing the SDK sent leaves the sandbox unredacted.
+  const auto scrubbed = redactor_.scrub_envelope(decoded);
+  if (!scrubbed) return refused(request, status::bad_request, scrubbed.error().message);
+  const bool changed = *scrubbed > 0;
   if (changed || !received.forward_as_is) {
     payload.body = std::move(decoded);
   } else {
     payload.body = std::move(request.body());
     if (!received.encoding.empty()) payload.headers.emplace_back("Content-Encoding", received.encoding);
   }
-  if (!engine_.submit(*upstream_, std::move(payload))) return outbox_full(request);
+  if (!engine_.submit(upstream_->id, std::move(payload))) return outbox_full(request);
   return answer;
 }
 

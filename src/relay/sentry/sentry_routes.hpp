@@ -11,8 +11,9 @@
 #include "delivery/delivery_engine.hpp"
 #include "log/logger.hpp"
 #include "relay/route_table.hpp"
-#include "relay/sentry/dsn.hpp"
+#include "insight/redact.hpp"
 #include "relay/sentry/envelope.hpp"
+#include "relay/sentry/sentry_upstream.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -22,12 +23,12 @@ namespace lambda_relay::relay::sentry {
 
 class SentryRoutes {
  public:
-  // Without a DSN (SENTRY_DSN unset or empty) the routes answer 503 saying so.
-  SentryRoutes(delivery::DeliveryEngine& engine, const log::Logger& logger, std::optional<Dsn> dsn,
-               std::size_t max_decoded_bytes);
+  // Without an upstream (SENTRY_DSN unset or empty) the routes answer 503 saying so. Every envelope is
+  // scrubbed by `redactor` before it is queued.
+  SentryRoutes(delivery::DeliveryEngine& engine, const log::Logger& logger, std::optional<SentryUpstream> upstream,
+               const insight::Redactor& redactor, std::size_t max_decoded_bytes);
 
   void add_to(RouteTable& routes);
-  [[nodiscard]] std::optional<delivery::DeliveryEngine::UpstreamId> upstream() const noexcept { return upstream_; }
 
  private:
   // How the SDK's body may go upstream unchanged: its Content-Encoding as Sentry understands it.
@@ -47,8 +48,8 @@ class SentryRoutes {
 
   delivery::DeliveryEngine& engine_;
   const log::Logger& logger_;
-  std::optional<Dsn> dsn_;
-  std::optional<delivery::DeliveryEngine::UpstreamId> upstream_;
+  std::optional<SentryUpstream> upstream_;
+  const insight::Redactor& redactor_;
   std::size_t max_decoded_bytes_;
   bool warned_ = false;
 };
