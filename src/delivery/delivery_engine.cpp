@@ -248,6 +248,7 @@ void DeliveryEngine::finish(Upstream& upstream, Lane& lane, Verdict verdict, Pay
   buffered_bytes_ -= payload.body.size();
   if (verdict == Verdict::retry) {  // cut after it was written: sending it again could duplicate it
     ++upstream.stats.unconfirmed;
+    upstream.stats.items_unconfirmed += payload.items;
     ++upstream.unconfirmed_in_cycle;
     return;
   }
@@ -306,9 +307,9 @@ void DeliveryEngine::report_and_abandon() {
     u->stats.unsent += u->queue.size();
     const auto& s = u->stats;
     logger_.info("delivery {}: {} accepted, {} sent ({} items, {} bytes), {} retried, {} rejected, {} refused (full), "
-                 "{} unconfirmed, {} unsent",
+                 "{} unconfirmed ({} items), {} unsent",
                  u->name, s.accepted, s.sent, s.items_sent, s.bytes_sent, s.retried, s.rejected, s.refused_full,
-                 s.unconfirmed, s.unsent);
+                 s.unconfirmed, s.items_unconfirmed, s.unsent);
     for (const auto& p : u->queue) buffered_bytes_ -= p.body.size();
     u->queue.clear();
   }

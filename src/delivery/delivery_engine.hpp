@@ -41,6 +41,7 @@ struct UpstreamStats {
   // Cut at a flush cap after being written in full to an upstream that does not de-duplicate: not
   // sent again (it may have arrived), not confirmed either.
   std::uint64_t unconfirmed = 0;
+  std::uint64_t items_unconfirmed = 0;
   std::uint64_t items_sent = 0;
   std::uint64_t bytes_sent = 0;
 };

@@ -236,7 +236,9 @@ TEST_F(DeliveryEngineTest, ARequestCutAfterItWasWrittenIsNotSentAgainToAnUpstrea
   HoldingUpstream upstream(io.get_executor());
   DeliveryEngine engine(changed, logger, 1 << 20, fast);
   const auto id = engine.add_upstream("holding", url_for(upstream.listen()));
-  ASSERT_TRUE(engine.submit(id, payload("x")));
+  auto x = payload("x");
+  x.items = 3;
+  ASSERT_TRUE(engine.submit(id, std::move(x)));
   ASSERT_TRUE(engine.submit(id, payload("y")));
   EXPECT_EQ(flush(engine, std::chrono::milliseconds(200)), std::optional<bool>(false));
   ASSERT_TRUE(test::run(io, engine.pause(Clock::now())));
@@ -247,6 +249,7 @@ TEST_F(DeliveryEngineTest, ARequestCutAfterItWasWrittenIsNotSentAgainToAnUpstrea
   std::sort(bodies.begin(), bodies.end());
   EXPECT_EQ(bodies, (std::vector<std::string>{"x", "y"})) << "no duplicate of x";
   EXPECT_EQ(engine.stats(id).unconfirmed, 1U);
+  EXPECT_EQ(engine.stats(id).items_unconfirmed, 3U) << "the items of the cut request are accounted for";
   EXPECT_EQ(engine.stats(id).sent, 1U);
   EXPECT_EQ(engine.buffered_bytes(), 0U);
 }
