@@ -30,7 +30,14 @@ namespace lambda_relay::telemetry {
 // only has its milliseconds parsed.
 class TimestampParser {
  public:
-  [[nodiscard]] std::optional<Timestamp> operator()(std::string_view text) noexcept;
+  // The time in `text` into `out`; false (and `out` untouched) on a malformed text. (Not an optional:
+  // the decoder calls this for every event, and returning one costs a store-forwarding stall.)
+  [[nodiscard]] bool parse(std::string_view text, Timestamp& out) noexcept;
+  [[nodiscard]] std::optional<Timestamp> operator()(std::string_view text) noexcept {
+    Timestamp time;
+    if (parse(text, time)) return time;
+    return std::nullopt;
+  }
 
  private:
   char prefix_[19] = {};
