@@ -12,7 +12,7 @@
 
 namespace lambda_relay::telemetry::scan {
 
-// Scanning strings 16 bytes at a time (SSE2, or 8 with SWAR elsewhere). Reading up to 15 bytes past a
+// Scanning strings 16 bytes at a time (SSE2, or 8 with SWAR elsewhere). Reading up to 31 bytes past a
 // string is safe: strings lie inside the document, which is followed by SIMDJSON_PADDING bytes.
 #if defined(__SSE2__)
 inline unsigned match16(const char* p, char byte) noexcept {
@@ -20,6 +20,10 @@ inline unsigned match16(const char* p, char byte) noexcept {
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(byte))));
 }
 [[gnu::always_inline]] inline bool has_backslash(const char* p, std::size_t size) noexcept {
+  if (size <= 32) {  // keys and most values: two loads, no loop
+    const std::uint64_t hits = match16(p, '\\') | (std::uint64_t{match16(p + 16, '\\')} << 16);
+    return (hits & ((std::uint64_t{1} << size) - 1)) != 0;
+  }
   std::size_t i = 0;
   for (; i + 16 <= size; i += 16) {
     if (match16(p + i, '\\') != 0) return true;
