@@ -436,9 +436,11 @@ class EventDecoder {
   // put only white space and the ':' between the two (compact JSON: nothing but the ':').
   [[gnu::always_inline]] static bool plain_key(od::field& field, od::value& value, std::string_view& out) {
     const char* start = field.key().raw();
-    const char* end = value.raw_json_token().data() - 2;  // the closing quote in compact JSON
+    const char* value_start = value.raw_json_token().data();
+    const char* end = value_start - 2;
     if (end[1] != ':' || end[0] != '"') {
-      end = key_end(start, end + 2);
+      --end;  // "key": value, as pretty-printed
+      if (end[2] != ' ' || end[1] != ':' || end[0] != '"') end = key_end(start, value_start);
       if (end == nullptr) return false;
     }
     const auto size = static_cast<std::size_t>(end - start);

@@ -20,9 +20,10 @@ inline unsigned match16(const char* p, char byte) noexcept {
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(byte))));
 }
 [[gnu::always_inline]] inline bool has_backslash(const char* p, std::size_t size) noexcept {
-  if (size <= 32) {  // keys and most values: two loads, no loop
-    const std::uint64_t hits = match16(p, '\\') | (std::uint64_t{match16(p + 16, '\\')} << 16);
-    return (hits & ((std::uint64_t{1} << size) - 1)) != 0;
+  if (size <= 16) return (match16(p, '\\') & ((1U << size) - 1U)) != 0;  // most keys and values
+  if (size <= 32) {
+    const unsigned hits = match16(p, '\\') | (match16(p + 16, '\\') << 16);
+    return (hits & static_cast<unsigned>((std::uint64_t{1} << size) - 1)) != 0;
   }
   std::size_t i = 0;
   for (; i + 16 <= size; i += 16) {

@@ -118,6 +118,26 @@ inline bool same_prefix(const char* a, const char* b) noexcept {
   return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
+// The first 17 bytes ("YYYY-MM-DDTHH:MM:") of a and b are equal.
+inline bool same_minute(const char* a, const char* b) noexcept {
+  std::uint64_t x[3], y[3];
+  std::memcpy(&x[0], a, 8);
+  std::memcpy(&x[1], a + 8, 8);
+  std::memcpy(&x[2], a + 9, 8);
+  std::memcpy(&y[0], b, 8);
+  std::memcpy(&y[1], b + 8, 8);
+  std::memcpy(&y[2], b + 9, 8);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+// The seconds "SS" of "YYYY-MM-DDTHH:MM:SS.mmmZ" (0..60, a leap second included).
+inline bool parse_second(const char* p, unsigned& second) noexcept {
+  const auto a = static_cast<unsigned>(static_cast<unsigned char>(p[17])) - '0';
+  const auto b = static_cast<unsigned>(static_cast<unsigned char>(p[18])) - '0';
+  second = a * 10 + b;
+  return a <= 9 && b <= 9 && second <= 60;
+}
+
 constexpr bool is_lambda_form(std::string_view text) noexcept {
   return text.size() == 24 && text[19] == '.' && text[23] == 'Z';
 }
@@ -129,9 +149,16 @@ Timestamp make_timestamp(std::int64_t seconds, unsigned millis) noexcept {
 }  // namespace
 
 bool TimestampParser::parse(std::string_view text, Timestamp& out) noexcept {
-  unsigned millis = 0;
+  unsigned millis = 0, second = 0;
   if (is_lambda_form(text)) {
     if (remembered_ && same_prefix(text.data(), prefix_) && parse_millis(text.data(), millis)) {
+      out = make_timestamp(seconds_, millis);
+      return true;
+    }
+    if (remembered_ && same_minute(text.data(), prefix_) && parse_second(text.data(), second) &&
+        parse_millis(text.data(), millis)) {
+      std::memcpy(prefix_, text.data(), sizeof prefix_);
+      seconds_ = minute_ + second;
       out = make_timestamp(seconds_, millis);
       return true;
     }
@@ -139,6 +166,8 @@ bool TimestampParser::parse(std::string_view text, Timestamp& out) noexcept {
     if (parse_lambda_form(text.data(), parsed)) {
       std::memcpy(prefix_, text.data(), sizeof prefix_);
       seconds_ = parsed.seconds;
+      (void)parse_second(text.data(), second);  // valid: parse_lambda_form checked it
+      minute_ = parsed.seconds - second;
       remembered_ = true;
       out = make_timestamp(parsed.seconds, parsed.millis);
       return true;

@@ -27,7 +27,7 @@ namespace lambda_relay::telemetry {
 
 // parse_timestamp for a stream of times that mostly share their second (a batch): the date and time
 // of day of the last "YYYY-MM-DDTHH:MM:SS.mmmZ" are remembered, so the next one in the same second
-// only has its milliseconds parsed.
+// only has its milliseconds parsed, and one in the same minute its seconds and milliseconds.
 class TimestampParser {
  public:
   // The time in `text` into `out`; false (and `out` untouched) on a malformed text. (Not an optional:
@@ -41,7 +41,8 @@ class TimestampParser {
 
  private:
   char prefix_[19] = {};
-  std::int64_t seconds_ = 0;
+  std::int64_t seconds_ = 0;  // of prefix_
+  std::int64_t minute_ = 0;   // seconds_ at the start of its minute
   bool remembered_ = false;
 };
 
