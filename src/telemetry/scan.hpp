@@ -31,16 +31,6 @@ inline unsigned match16(const char* p, char byte) noexcept {
   }
   return i < size && (match16(p + i, '\\') & ((1U << (size - i)) - 1U)) != 0;
 }
-// The first '"' or '\\' at or after p (or `limit`).
-[[gnu::always_inline]] inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 16) {
-    const unsigned hits = match16(p, '"') | match16(p, '\\');
-    if (hits != 0) return p + __builtin_ctz(hits);
-    p += 16;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
-}
 #else
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
@@ -63,16 +53,6 @@ inline bool has_backslash(const char* p, std::size_t size) noexcept {
     if (p[i] == '\\') return true;
   }
   return false;
-}
-inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 8) {
-    const std::uint64_t word = load8(p);
-    const std::uint64_t hits = match_byte(word, '"') | match_byte(word, '\\');
-    if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
-    p += 8;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
 }
 #endif
 
