@@ -198,21 +198,29 @@ class EventDecoder {
     bool null = false;
     return value.is_null().get(null) == simdjson::SUCCESS && null;
   }
-  // A string without escapes is read straight from the input (most of Lambda's strings); the others
-  // are unescaped by simdjson.
-  [[gnu::always_inline]] static bool plain_string(od::value& value, std::string_view& out) {
+  // The text between the quotes of a string value, as written (escapes not decoded); false when the
+  // value is not a string. The iterator stays on the value.
+  [[gnu::always_inline]] static bool quoted(od::value& value, std::string_view& out) {
     std::string_view token = value.raw_json_token();
     if (token.size() < 2 || token.front() != '"') return false;
     if (token.back() != '"') {  // white space after the string
       while (token.size() > 1 && is_space(token.back())) token.remove_suffix(1);
       if (token.size() < 2 || token.back() != '"') return false;
     }
-    token = token.substr(1, token.size() - 2);
-    if (has_backslash(token.data(), token.size())) return false;
-    // Move the iterator past the string (no unescaping), so that it need not skip it later.
+    out = token.substr(1, token.size() - 2);
+    return true;
+  }
+  // Moves the iterator past a string value without unescaping it, so that it need not skip it later.
+  [[gnu::always_inline]] static bool pass_string(od::value& value) {
     od::raw_json_string raw;
-    if (value.get_raw_json_string().get(raw) != simdjson::SUCCESS) return false;
-    out = token;
+    return value.get_raw_json_string().get(raw) == simdjson::SUCCESS;
+  }
+  // A string without escapes is read straight from the input (most of Lambda's strings); the others
+  // are unescaped by simdjson.
+  [[gnu::always_inline]] static bool plain_string(od::value& value, std::string_view& out) {
+    std::string_view text;
+    if (!quoted(value, text) || has_backslash(text.data(), text.size()) || !pass_string(value)) return false;
+    out = text;
     return true;
   }
   [[gnu::noinline]] static error_code unescaped_string(od::value& value, std::string_view& out) {
@@ -222,10 +230,44 @@ class EventDecoder {
     if (plain_string(value, out)) return simdjson::SUCCESS;
     return unescaped_string(value, out);
   }
-  bool view(od::value& value, const Path& path, std::string_view& out) {
-    const error_code code = get_string(value, out);
+  [[gnu::always_inline]] bool view(od::value& value, const Path& path, std::string_view& out) {
+    return plain_string(value, out) || unescaped_view(value, path, out);
+  }
+  [[gnu::noinline]] bool unescaped_view(od::value& value, const Path& path, std::string_view& out) {
+    const error_code code = unescaped_string(value, out);
     if (code == simdjson::SUCCESS) return true;
     return fail(value, path, code == simdjson::INCORRECT_TYPE ? "is not a string" : "is not a valid string", code);
+  }
+  // A text log line. Lambda keeps the line's end; one "\n" (or "\r\n") is stripped. Lines whose only
+  // escape is that line end (most) are read straight from the input.
+  bool line(od::value& value, const Path& path, std::string_view& out) {
+    std::string_view text;
+    if (quoted(value, text)) {
+      if (strip_line_end(text, "\\n", '\n')) strip_line_end(text, "\\r", '\r');
+      if (!has_backslash(text.data(), text.size()) && pass_string(value)) {
+        out = text;
+        return true;
+      }
+    }
+    if (!view(value, path, text)) return false;
+    if (!text.empty() && text.back() == '\n') {
+      text.remove_suffix(1);
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    }
+    out = text;
+    return true;
+  }
+  // Removes a final `character` from still-escaped text, written as `escape` or as itself.
+  static bool strip_line_end(std::string_view& text, std::string_view escape, char character) {
+    if (text.ends_with(escape)) {
+      text.remove_suffix(escape.size());
+      return true;
+    }
+    if (!text.empty() && text.back() == character) {
+      text.remove_suffix(1);
+      return true;
+    }
+    return false;
   }
   bool string(od::value& value, const Path& path, std::string& out) {
     std::string_view text;
@@ -338,10 +380,8 @@ class EventDecoder {
   bool time(od::value& value, const Path& path, Timestamp& out) {
     std::string_view text;
     if (!view(value, path, text)) return false;
-    const auto parsed = parse_time_(text);
-    if (!parsed) return fail(value, path, "is not an ISO-8601 time", simdjson::SUCCESS);
-    out = *parsed;
-    return true;
+    if (parse_time_.parse(text, out)) return true;
+    return fail(value, path, "is not an ISO-8601 time", simdjson::SUCCESS);
   }
   template <typename Enum>
   bool named(od::value& value, const Path& path, Named<Enum>& out, Enum (*parse)(std::string_view) noexcept) {
@@ -378,15 +418,44 @@ class EventDecoder {
     if (code == simdjson::SUCCESS) return true;
     return fail(value, path, "is not an array", code);
   }
-  // A key without escapes, straight from the input (stage 1 guarantees its closing quote).
-  [[gnu::always_inline]] bool plain_key(od::field& field, std::string_view& out) const {
+  // Optional containers: null counts as absent (`present` false). The type is tried first, null only
+  // when it does not match: most of these are there.
+  bool opt_object(od::value& value, const Path& path, od::object& out, bool& present) {
+    const error_code code = value.get_object().get(out);
+    present = code == simdjson::SUCCESS;
+    if (present || (code == simdjson::INCORRECT_TYPE && is_null(value))) return true;
+    return fail(value, path, "is not an object", code);
+  }
+  bool opt_array(od::value& value, const Path& path, od::array& out, bool& present) {
+    const error_code code = value.get_array().get(out);
+    present = code == simdjson::SUCCESS;
+    if (present || (code == simdjson::INCORRECT_TYPE && is_null(value))) return true;
+    return fail(value, path, "is not an array", code);
+  }
+  // A key without escapes, straight from the input. Its closing quote is found from its value: stage 1
+  // put only white space and the ':' between the two (compact JSON: nothing but the ':').
+  [[gnu::always_inline]] static bool plain_key(od::field& field, od::value& value, std::string_view& out) {
     const char* start = field.key().raw();
-    const char* limit = base_ + length_;
-    if (start < base_ || start >= limit) return false;
-    const char* end = find_quote_or_backslash(start, limit);
-    if (end == limit || *end != '"') return false;
-    out = std::string_view(start, static_cast<std::size_t>(end - start));
+    const char* value_start = value.raw_json_token().data();
+    const char* end = value_start - 2;
+    if (end[1] != ':' || end[0] != '"') {
+      --end;  // "key": value, as pretty-printed
+      if (end[2] != ' ' || end[1] != ':' || end[0] != '"') end = key_end(start, value_start);
+      if (end == nullptr) return false;
+    }
+    const auto size = static_cast<std::size_t>(end - start);
+    if (has_backslash(start, size)) return false;
+    out = std::string_view(start, size);
     return true;
+  }
+  // The closing quote of a key whose value starts at `value`, with white space around the ':'.
+  [[gnu::noinline]] static const char* key_end(const char* start, const char* value) {
+    const char* end = value;
+    do --end; while (end > start && is_space(*end));
+    if (end <= start || *end != ':') return nullptr;
+    do --end; while (end > start && is_space(*end));
+    if (end < start || *end != '"') return nullptr;
+    return end;
   }
   // Iterates the fields of `object`, calling on_field(key, value); stops at the first failure.
   template <typename OnField>
@@ -396,7 +465,7 @@ class EventDecoder {
       if (code != simdjson::SUCCESS) return fail(at, path, path ? "is not a valid object" : "not a valid object", code);
       od::field& field = result.value_unsafe();
       std::string_view key;
-      if (!plain_key(field, key)) {
+      if (!plain_key(field, field.value(), key)) {
         code = field.unescaped_key().get(key);
         if (code != simdjson::SUCCESS) return fail(at, path, path ? "has a malformed key" : "malformed key", code);
       }
@@ -539,12 +608,13 @@ class EventDecoder {
     return true;
   }
   bool spans(od::value& value, const Path& path, std::vector<Span>& out) {
-    if (is_null(value)) {
+    od::array items;
+    bool present = false;
+    if (!opt_array(value, path, items, present)) return false;
+    if (!present) {
       truncate(out, 0);
       return true;
     }
-    od::array items;
-    if (!array(value, path, items)) return false;
     std::size_t used = 0;
     const bool ok = elements(items, path, value.raw_json_token().data(), [&](od::value& item, const Path& item_path) {
       return span(item, item_path, next_slot(out, used));
@@ -554,14 +624,10 @@ class EventDecoder {
     return true;
   }
   bool tracing(od::value& value, const Path& path, std::optional<TraceContext>& out, bool& seen) {
-    if (is_null(value)) {
-      seen = false;
-      return true;
-    }
     od::object object;
-    if (!this->object(value, path, object)) return false;
+    if (!opt_object(value, path, object, seen)) return false;
+    if (!seen) return true;
     TraceContext& trace = engage(out);
-    seen = true;
     bool span_id = false, type = false, trace_value = false;
     std::size_t unknown_used = 0;
     const bool ok = fields(object, &path, value.raw_json_token().data(), [&](std::string_view key, od::value& field) {
@@ -740,12 +806,7 @@ bool EventDecoder::log_record(od::value& value, const Path& path, LogRecord& out
   }
   if (type == od::json_type::string) {
     std::string_view text;
-    if (!view(value, path, text)) return false;
-    // Lambda keeps the line's end; one "\n" (or "\r\n") is stripped.
-    if (!text.empty() && text.back() == '\n') {
-      text.remove_suffix(1);
-      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    }
+    if (!line(value, path, text)) return false;
     out.structured = false;
     set(out.text, text);
     out.json.clear();
@@ -899,9 +960,10 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
     if (is(key, "metrics")) {
       duration = billed = false;
       metrics_used = 0;
-      if (is_null(value)) return true;
       od::object metrics;
-      if (!this->object(value, field, metrics)) return false;
+      bool present = false;
+      if (!opt_object(value, field, metrics, present)) return false;
+      if (!present) return true;
       return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
         if (is(metric, "durationMs")) {
@@ -970,9 +1032,10 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
     if (is(key, "metrics")) {
       duration = produced = false;
       metrics_used = 0;
-      if (is_null(value)) return true;
       od::object metrics;
-      if (!this->object(value, field, metrics)) return false;
+      bool present = false;
+      if (!opt_object(value, field, metrics, present)) return false;
+      if (!present) return true;
       return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
         if (is(metric, "durationMs")) return opt_milliseconds(number, metric_path, out.duration, duration);
@@ -1023,9 +1086,10 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
     if (is(key, "metrics")) {
       duration = billed = memory = max_memory = init = restore = billed_restore = false;
       metrics_used = 0;
-      if (is_null(value)) return true;
       od::object object_metrics;
-      if (!this->object(value, field, object_metrics)) return false;
+      bool present = false;
+      if (!opt_object(value, field, object_metrics, present)) return false;
+      if (!present) return true;
       return fields(object_metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
         if (is(metric, "durationMs")) {
@@ -1136,9 +1200,10 @@ bool EventDecoder::record(od::object& object, const Path& path, const char* at, 
     if (is(key, "metrics")) {
       duration = billed = false;
       metrics_used = 0;
-      if (is_null(value)) return true;
       od::object metrics;
-      if (!this->object(value, field, metrics)) return false;
+      bool present = false;
+      if (!opt_object(value, field, metrics, present)) return false;
+      if (!present) return true;
       return fields(metrics, &field, value.raw_json_token().data(), [&](std::string_view metric, od::value& number) {
         const Path metric_path{&field, metric, 0};
         if (is(metric, "durationMs")) return opt_milliseconds(number, metric_path, out.duration, duration);

@@ -67,7 +67,7 @@ std::string_view name(const std::array<std::string_view, N>& names, Enum value) 
 EventType parse_event_type(std::string_view text) noexcept {
   // Every platform type starts with "platform."; the rest is told apart by its length first.
   constexpr std::string_view prefix = "platform.";
-  if (!text.starts_with(prefix)) {
+  if (text.size() <= prefix.size() || std::memcmp(text.data(), prefix.data(), prefix.size()) != 0) {
     if (is(text, "function")) return EventType::function;
     if (is(text, "extension")) return EventType::extension;
     return EventType::unknown;

@@ -59,11 +59,15 @@ T& next_slot(std::vector<T>& items, std::size_t& used) {
 
 // Drops the elements after the first `used` (those of an earlier, longer event).
 template <typename T>
-inline void truncate(std::vector<T>& items, std::size_t used) {
+[[gnu::noinline]] void park_after(std::vector<T>& items, std::size_t used) {
   while (items.size() > used) {
     parking<T>().park(items.back());
     items.pop_back();
   }
+}
+template <typename T>
+[[gnu::always_inline]] inline void truncate(std::vector<T>& items, std::size_t used) {
+  if (items.size() > used) park_after(items, used);  // rarely: the check runs for every object decoded
 }
 
 // Empties an optional field the event did not have.

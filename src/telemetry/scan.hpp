@@ -12,7 +12,7 @@
 
 namespace lambda_relay::telemetry::scan {
 
-// Scanning strings 16 bytes at a time (SSE2, or 8 with SWAR elsewhere). Reading up to 15 bytes past a
+// Scanning strings 16 bytes at a time (SSE2, or 8 with SWAR elsewhere). Reading up to 31 bytes past a
 // string is safe: strings lie inside the document, which is followed by SIMDJSON_PADDING bytes.
 #if defined(__SSE2__)
 inline unsigned match16(const char* p, char byte) noexcept {
@@ -20,21 +20,16 @@ inline unsigned match16(const char* p, char byte) noexcept {
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(byte))));
 }
 [[gnu::always_inline]] inline bool has_backslash(const char* p, std::size_t size) noexcept {
+  if (size <= 16) return (match16(p, '\\') & ((1U << size) - 1U)) != 0;  // most keys and values
+  if (size <= 32) {
+    const unsigned hits = match16(p, '\\') | (match16(p + 16, '\\') << 16);
+    return (hits & static_cast<unsigned>((std::uint64_t{1} << size) - 1)) != 0;
+  }
   std::size_t i = 0;
   for (; i + 16 <= size; i += 16) {
     if (match16(p + i, '\\') != 0) return true;
   }
   return i < size && (match16(p + i, '\\') & ((1U << (size - i)) - 1U)) != 0;
-}
-// The first '"' or '\\' at or after p (or `limit`).
-[[gnu::always_inline]] inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 16) {
-    const unsigned hits = match16(p, '"') | match16(p, '\\');
-    if (hits != 0) return p + __builtin_ctz(hits);
-    p += 16;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
 }
 #else
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -58,16 +53,6 @@ inline bool has_backslash(const char* p, std::size_t size) noexcept {
     if (p[i] == '\\') return true;
   }
   return false;
-}
-inline const char* find_quote_or_backslash(const char* p, const char* limit) noexcept {
-  while (limit - p >= 8) {
-    const std::uint64_t word = load8(p);
-    const std::uint64_t hits = match_byte(word, '"') | match_byte(word, '\\');
-    if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
-    p += 8;
-  }
-  while (p < limit && *p != '"' && *p != '\\') ++p;
-  return p;
 }
 #endif
 

@@ -83,7 +83,7 @@ inline bool parse_millis(const char* p, unsigned& millis) noexcept {
   return a <= 9 && b <= 9 && c <= 9;
 }
 
-std::optional<LambdaForm> parse_lambda_form(const char* p) noexcept {
+bool parse_lambda_form(const char* p, LambdaForm& out) noexcept {
   unsigned bad = 0;
   auto digit = [&](std::size_t i) {
     const auto d = static_cast<unsigned>(static_cast<unsigned char>(p[i])) - '0';
@@ -100,9 +100,10 @@ std::optional<LambdaForm> parse_lambda_form(const char* p) noexcept {
   if (bad != 0 || !parse_millis(p, millis) || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' ||
       p[16] != ':' || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
       minute > 59 || second > 60) {
-    return std::nullopt;
+    return false;
   }
-  return LambdaForm{days_from_civil(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second, millis};
+  out = LambdaForm{days_from_civil(year, month, day) * 86'400 + hour * 3600 + minute * 60 + second, millis};
+  return true;
 }
 
 // The first 19 bytes of a and b are equal (three overlapping 8-byte compares).
@@ -117,6 +118,26 @@ inline bool same_prefix(const char* a, const char* b) noexcept {
   return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
 }
 
+// The first 17 bytes ("YYYY-MM-DDTHH:MM:") of a and b are equal.
+inline bool same_minute(const char* a, const char* b) noexcept {
+  std::uint64_t x[3], y[3];
+  std::memcpy(&x[0], a, 8);
+  std::memcpy(&x[1], a + 8, 8);
+  std::memcpy(&x[2], a + 9, 8);
+  std::memcpy(&y[0], b, 8);
+  std::memcpy(&y[1], b + 8, 8);
+  std::memcpy(&y[2], b + 9, 8);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+// The seconds "SS" of "YYYY-MM-DDTHH:MM:SS.mmmZ" (0..60, a leap second included).
+inline bool parse_second(const char* p, unsigned& second) noexcept {
+  const auto a = static_cast<unsigned>(static_cast<unsigned char>(p[17])) - '0';
+  const auto b = static_cast<unsigned>(static_cast<unsigned char>(p[18])) - '0';
+  second = a * 10 + b;
+  return a <= 9 && b <= 9 && second <= 60;
+}
+
 constexpr bool is_lambda_form(std::string_view text) noexcept {
   return text.size() == 24 && text[19] == '.' && text[23] == 'Z';
 }
@@ -127,23 +148,40 @@ Timestamp make_timestamp(std::int64_t seconds, unsigned millis) noexcept {
 
 }  // namespace
 
-std::optional<Timestamp> TimestampParser::operator()(std::string_view text) noexcept {
-  if (!is_lambda_form(text)) return parse_timestamp(text);
-  unsigned millis = 0;
-  if (remembered_ && same_prefix(text.data(), prefix_) && parse_millis(text.data(), millis)) {
-    return make_timestamp(seconds_, millis);
+bool TimestampParser::parse(std::string_view text, Timestamp& out) noexcept {
+  unsigned millis = 0, second = 0;
+  if (is_lambda_form(text)) {
+    if (remembered_ && same_prefix(text.data(), prefix_) && parse_millis(text.data(), millis)) {
+      out = make_timestamp(seconds_, millis);
+      return true;
+    }
+    if (remembered_ && same_minute(text.data(), prefix_) && parse_second(text.data(), second) &&
+        parse_millis(text.data(), millis)) {
+      std::memcpy(prefix_, text.data(), sizeof prefix_);
+      seconds_ = minute_ + second;
+      out = make_timestamp(seconds_, millis);
+      return true;
+    }
+    LambdaForm parsed{};
+    if (parse_lambda_form(text.data(), parsed)) {
+      std::memcpy(prefix_, text.data(), sizeof prefix_);
+      seconds_ = parsed.seconds;
+      (void)parse_second(text.data(), second);  // valid: parse_lambda_form checked it
+      minute_ = parsed.seconds - second;
+      remembered_ = true;
+      out = make_timestamp(parsed.seconds, parsed.millis);
+      return true;
+    }
   }
-  const auto parsed = parse_lambda_form(text.data());
-  if (!parsed) return parse_timestamp(text);
-  std::memcpy(prefix_, text.data(), sizeof prefix_);
-  seconds_ = parsed->seconds;
-  remembered_ = true;
-  return make_timestamp(parsed->seconds, parsed->millis);
+  const auto parsed = parse_timestamp(text);
+  if (!parsed) return false;
+  out = *parsed;
+  return true;
 }
 
 std::optional<Timestamp> parse_timestamp(std::string_view text) noexcept {
-  if (is_lambda_form(text)) {
-    if (const auto parsed = parse_lambda_form(text.data())) return make_timestamp(parsed->seconds, parsed->millis);
+  if (LambdaForm parsed{}; is_lambda_form(text) && parse_lambda_form(text.data(), parsed)) {
+    return make_timestamp(parsed.seconds, parsed.millis);
   }
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS

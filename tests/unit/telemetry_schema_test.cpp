@@ -65,6 +65,36 @@ TEST(TelemetrySchema, StripsExactlyOneTrailingLineEnd) {
   EXPECT_EQ(text(R"("\n")"), "");
 }
 
+TEST(TelemetrySchema, LineEndIsStrippedTheSameWhateverElseTheLineEscapes) {
+  auto text = [](std::string_view record_json) {
+    return record_of<LogRecord>(std::string(R"({"time":"2025-06-10T14:03:11.741Z","type":"function","record":)") +
+                                std::string(record_json) + "}")
+        .text;
+  };
+  EXPECT_EQ(text(R"("a\\n")"), "a\\n");  // an escaped backslash, then "n": no line end
+  EXPECT_EQ(text(R"("a\\\n")"), "a\\");  // an escaped backslash, then the line end
+  EXPECT_EQ(text(R"("a\tb\n")"), "a\tb");
+  EXPECT_EQ(text(R"("say \"hi\"\r\n")"), "say \"hi\"");
+  EXPECT_EQ(text(R"("a\u000a")"), "a");
+  EXPECT_EQ(text(R"("a\r\u000a")"), "a");
+  EXPECT_EQ(text(R"("a\n\r\n")"), "a\n");
+  EXPECT_EQ(text(R"("a\\r\n")"), "a\\r");
+}
+
+TEST(TelemetrySchema, KeysAreMatchedWithWhiteSpaceAroundTheColon) {
+  const Event event = decode_one(
+      "{\"time\" :\"2025-06-10T14:03:11.737Z\",\"type\"\t:\t\"platform.start\",\n\"record\"\r\n:\r\n"
+      "{\"requestId\"  :  \"r\", \"\": 1, \"x\" :{\"\":\"\"}}}");
+  const auto* start = std::get_if<Start>(&event.record);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start->request_id, "r");
+  ASSERT_EQ(start->unknown.size(), 2U);
+  EXPECT_EQ(start->unknown[0].key, "");
+  EXPECT_EQ(start->unknown[0].json, "1");
+  EXPECT_EQ(start->unknown[1].key, "x");
+  EXPECT_EQ(start->unknown[1].json, R"({"":""})");
+}
+
 TEST(TelemetrySchema, StructuredRecordsTakeAWSRequestIdAndIgnoreNonStringCommonKeys) {
   const auto r = record_of<LogRecord>(
       R"({"time":"2025-06-10T14:03:11.741Z","type":"function","record":)"

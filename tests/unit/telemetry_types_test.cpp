@@ -70,6 +70,17 @@ TEST(TelemetryTimestamp, TheRememberingParserAgreesWithTheOneShotParser) {
   }
 }
 
+TEST(TelemetryTimestamp, TheRememberingParserAgreesAcrossSecondsAndMinutes) {
+  TimestampParser parse;
+  for (const char* text : {"2025-06-10T14:03:11.402Z", "2025-06-10T14:03:59.999Z", "2025-06-10T14:03:60.000Z",
+                           "2025-06-10T14:03:61.000Z", "2025-06-10T14:03:5x.000Z", "2025-06-10T14:03:12.00xZ",
+                           "2025-06-10T14:03:12.001Z", "2025-06-10T14:04:00.001Z", "2025-06-10T14:04:07.001Z",
+                           "1969-12-31T23:59:58.100Z", "1969-12-31T23:59:07.200Z", "1969-12-31T23:59:60.300Z",
+                           "0000-01-01T00:00:00.000Z", "0000-01-01T00:00:01.000Z"}) {
+    EXPECT_EQ(parse(text), parse_timestamp(text)) << text;
+  }
+}
+
 TEST(TelemetryTimestamp, FormatsMillisecondsOrMicroseconds) {
   const auto base = at(2025y / June / 10, hours(14) + minutes(3) + seconds(11));
   EXPECT_EQ(format_timestamp(base + milliseconds(402)), "2025-06-10T14:03:11.402Z");
