@@ -63,6 +63,15 @@ TEST(PyroscopeForm, RefusesBodiesWithoutPartsOrTheirClosingDelimiter) {
   EXPECT_FALSE(parse_form(unnamed, kBoundary)) << "a form part needs its name";
 }
 
+TEST(PyroscopeForm, EveryTruncationBeforeTheClosingDelimiterIsRefused) {
+  const auto body = form({{"profile", support::gzip("pprof")}, {"sample_type_config", "{}"}});
+  const auto closed = body.rfind("--\r\n") + 2;  // the closing delimiter read whole
+  for (std::size_t length = 0; length <= body.size(); ++length) {
+    const std::string cut = body.substr(0, length);  // its own allocation: ASan sees any read past it
+    EXPECT_EQ(parse_form(cut, kBoundary).ok(), length >= closed) << "cut at " << length;
+  }
+}
+
 TEST(PyroscopeIngestCheck, AcceptsNamesWithAndWithoutLabels) {
   for (const auto* name : {"lambda.test", "my-app.cpu{}",
                            "lambda.test{otel.scope.name=com.grafana.pyroscope/nodejs,region=us-east-1,function=fixture-fn}",
