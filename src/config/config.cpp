@@ -147,6 +147,12 @@ Result<Config> load(const Environment& env) {
   auto relay = load_relay_config(env, config.max_buffer_bytes, config.telemetry_port);
   if (!relay) return relay.error();
   config.relay = std::move(relay).value();
+  if (const auto& pyroscope = config.relay.pyroscope) {
+    // The Pyroscope extension's settings stand in where lambda-relay's own are not set (drop-in).
+    if (pyroscope->log_level) config.log_level = *pyroscope->log_level;
+    if (pyroscope->log_format) config.log_format = *pyroscope->log_format;
+    if (pyroscope->flush_at_end) config.flush = delivery::FlushSetting{delivery::FlushMode::end, {}};
+  }
   auto insight = load_insight_config(env);
   if (!insight) return insight.error();
   config.insight = std::move(insight).value();

@@ -117,6 +117,10 @@ Result<RelayConfig> load_relay_config(const Environment& env, std::size_t max_bu
     if (!rules) return rules.error();
     config.forward = std::move(rules).value();
   }
+
+  auto pyroscope = load_pyroscope_config(env);
+  if (!pyroscope) return pyroscope.error();
+  config.pyroscope = std::move(pyroscope).value();
   return config;
 }
 

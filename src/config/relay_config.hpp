@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/environment.hpp"
+#include "config/pyroscope_config.hpp"
 #include "relay/forward_routes.hpp"
 #include "relay/sentry/dsn.hpp"
 
@@ -20,11 +21,12 @@ struct RelayConfig {
   std::size_t max_request_bytes = 4 * 1024 * 1024;            // LAMBDA_RELAY_MAX_REQUEST_BYTES
   std::optional<relay::sentry::Dsn> sentry_dsn;               // SENTRY_DSN
   std::vector<relay::ForwardRule> forward;                    // LAMBDA_RELAY_FORWARD
+  std::optional<PyroscopeConfig> pyroscope;                   // PYROSCOPE_REMOTE_ADDRESS, PYROSCOPE_*
 
   // Compressed bodies may decode to this much (a bound against decompression bombs).
   [[nodiscard]] std::size_t max_decoded_bytes() const noexcept { return 4 * max_request_bytes; }
   // The ingest server runs when it has ports and something to relay to.
-  [[nodiscard]] bool enabled() const noexcept { return !ingest_ports.empty() && (sentry_dsn || !forward.empty()); }
+  [[nodiscard]] bool enabled() const noexcept { return !ingest_ports.empty() && (sentry_dsn || pyroscope || !forward.empty()); }
 };
 
 // Reads the relay's variables. `max_buffer_bytes` (the outbox) bounds the request size: a larger

@@ -12,8 +12,6 @@
 namespace lambda_relay::delivery {
 namespace {
 
-constexpr auto kRequestTimeout = std::chrono::seconds(3);
-
 void log_outage(const log::Logger& logger, const std::string& name, const net::Url& url, const std::string& cause) {
   logger.warn("upstream {} ({}) failed: {}; retrying with backoff", name, url.redacted(), cause);
 }
@@ -196,7 +194,7 @@ net::Awaitable<void> DeliveryEngine::pause(Clock::time_point deadline) {
 
 net::Awaitable<Verdict> DeliveryEngine::attempt(Upstream& upstream, Lane& lane, const Payload& payload) {
   upstream.paced = false;
-  auto response = co_await lane.connection->send(build_request(upstream.url, payload), kRequestTimeout);
+  auto response = co_await lane.connection->send(build_request(upstream.url, payload), upstream.options.request_timeout);
   if (!response) {
     upstream.last_error = response.error().message;
     co_return Verdict::retry;

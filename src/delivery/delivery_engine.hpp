@@ -57,6 +57,8 @@ struct UpstreamOptions {
   net::TlsContext* tls = nullptr;
   // For a 429 without Retry-After or X-Sentry-Rate-Limits: Sentry says 60 s; others back off.
   std::optional<std::chrono::milliseconds> default_rate_limit;
+  // The longest one request may take (connecting included); a flush cycle's cap may cut it earlier.
+  std::chrono::milliseconds request_timeout{3'000};
 };
 
 class DeliveryEngine {

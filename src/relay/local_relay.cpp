@@ -23,20 +23,23 @@ LocalRelay::LocalRelay(net::asio::any_io_executor executor, const log::Logger& l
     : logger_(logger),
       config_(config),
       sentry_(engine, logger, std::move(sentry), redactor, config.max_decoded_bytes()),
+      pyroscope_(engine, logger, config.pyroscope, config.max_decoded_bytes()),
       forward_(engine, config.forward),
       server_(std::move(executor), logger, routes(), config.max_request_bytes) {}
 
 RouteTable LocalRelay::routes() {
   RouteTable table;
   sentry_.add_to(table);
+  pyroscope_.add_to(table);
   forward_.add_to(table);
   return table;
 }
 
 std::vector<net::tcp::endpoint> LocalRelay::start() {
   auto bound = server_.start(config_.ingest_ports);
-  logger_.info("relay: listening on {}{}", endpoints_text(bound),
-               config_.sentry_dsn ? fmt::format(", Sentry to {}", config_.sentry_dsn->describe()) : std::string{});
+  logger_.info("relay: listening on {}{}{}", endpoints_text(bound),
+               config_.sentry_dsn ? fmt::format(", Sentry to {}", config_.sentry_dsn->describe()) : std::string{},
+               config_.pyroscope ? fmt::format(", Pyroscope to {}", config_.pyroscope->remote.redacted()) : std::string{});
   return bound;
 }
 

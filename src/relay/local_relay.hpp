@@ -1,5 +1,5 @@
-// The local relay as a whole: the protocol routes (Sentry, plain forwarding; Pyroscope and OTLP
-// will add theirs the same way) over one ingest server, all feeding the one delivery engine.
+// The local relay as a whole: the protocol routes (Sentry, Pyroscope, plain forwarding; OTLP will
+// add its own the same way) over one ingest server, all feeding the one delivery engine.
 #pragma once
 
 #include "config/relay_config.hpp"
@@ -7,6 +7,7 @@
 #include "log/logger.hpp"
 #include "relay/forward_routes.hpp"
 #include "relay/ingest_server.hpp"
+#include "relay/pyroscope/pyroscope_routes.hpp"
 #include "relay/sentry/sentry_routes.hpp"
 
 #include <optional>
@@ -31,6 +32,7 @@ class LocalRelay {
   const log::Logger& logger_;
   const config::RelayConfig& config_;
   sentry::SentryRoutes sentry_;
+  pyroscope::PyroscopeRoutes pyroscope_;
   ForwardRoutes forward_;
   IngestServer server_;
 };

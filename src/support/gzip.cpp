@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <new>
@@ -22,10 +23,6 @@ Bytef* bytes(const char* p) { return reinterpret_cast<Bytef*>(const_cast<char*>(
 
 Error gzip_error(std::string message) { return make_error("gzip", std::move(message)); }
 
-bool is_gzip(std::string_view data) {
-  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b;
-}
-
 class Inflater {
  public:
   Inflater() {
@@ -42,6 +39,10 @@ class Inflater {
 };
 
 }  // namespace
+
+bool is_gzip(std::string_view data) noexcept {
+  return data.size() >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b;
+}
 
 std::string gzip(std::string_view input, int level) {
   z_stream z{};
@@ -105,6 +106,38 @@ Result<std::string> gunzip(std::string_view input, std::size_t max_output) {
   }
   out.resize(produced);
   return out;
+}
+
+Result<std::size_t> gunzipped_size(std::string_view input, std::size_t max_output) {
+  if (!is_gzip(input)) return gzip_error("not gzip data (no 1f 8b header)");
+  Inflater z;
+  std::array<Bytef, 16 * 1024> scratch;
+  std::size_t produced = 0;
+  std::size_t consumed = 0;
+  for (;;) {
+    z->next_in = bytes(input.data() + consumed);
+    z->avail_in = clamp(input.size() - consumed);
+    z->next_out = scratch.data();
+    z->avail_out = static_cast<uInt>(scratch.size());
+    const uInt in_before = z->avail_in;
+    const int status = inflate(&z.get(), Z_NO_FLUSH);
+    consumed += in_before - z->avail_in;
+    produced += scratch.size() - z->avail_out;
+    if (produced > max_output) return gzip_error(fmt::format("more than {} bytes once decompressed", max_output));
+    if (status == Z_STREAM_END) {
+      if (consumed == input.size()) break;
+      if (!is_gzip(input.substr(consumed))) return gzip_error("trailing garbage after the gzip data");
+      inflateReset(&z.get());
+      continue;
+    }
+    if (status == Z_MEM_ERROR) throw std::bad_alloc();
+    if (status != Z_OK && status != Z_BUF_ERROR) {
+      return gzip_error(fmt::format("corrupt gzip data ({})", z->msg != nullptr ? z->msg : "invalid stream"));
+    }
+    // The scratch buffer was not filled and no input is left: the stream ended early.
+    if (consumed == input.size() && z->avail_out > 0) return gzip_error("truncated gzip data");
+  }
+  return produced;
 }
 
 }  // namespace lambda_relay::support

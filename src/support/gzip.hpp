@@ -18,4 +18,11 @@ namespace lambda_relay::support {
 // input, trailing garbage, or more than `max_output` bytes of output.
 [[nodiscard]] Result<std::string> gunzip(std::string_view input, std::size_t max_output);
 
+// What gunzip would accept, checked without keeping the output (a small fixed buffer): the size
+// `input` decompresses to, or gunzip's error.
+[[nodiscard]] Result<std::size_t> gunzipped_size(std::string_view input, std::size_t max_output);
+
+// Whether `data` starts with gzip's magic bytes (1f 8b).
+[[nodiscard]] bool is_gzip(std::string_view data) noexcept;
+
 }  // namespace lambda_relay::support

@@ -198,6 +198,20 @@ class HoldingUpstream {
   net::HttpServer server_;
 };
 
+TEST_F(DeliveryEngineTest, ARequestOverItsUpstreamsTimeoutIsAbandonedAndRetried) {
+  HoldingUpstream upstream(io.get_executor());
+  DeliveryEngine engine(changed, logger, 1 << 20, fast);
+  UpstreamOptions quick;
+  quick.request_timeout = std::chrono::milliseconds(50);
+  const auto id = engine.add_upstream("holding", url_for(upstream.listen()), quick);
+  ASSERT_TRUE(engine.submit(id, payload("x")));
+  // The default timeout (3 s) would outlast this flush; 50 ms gives up on the held request in time.
+  EXPECT_EQ(flush(engine, std::chrono::seconds(2)), std::optional<bool>(true));
+  EXPECT_EQ(upstream.bodies, (std::vector<std::string>{"x", "x"}));
+  EXPECT_EQ(engine.stats(id).retried, 1U);
+  EXPECT_EQ(engine.stats(id).sent, 1U);
+}
+
 TEST_F(DeliveryEngineTest, SendsNothingWhilePausedAndEverythingOnceTheNextCycleOpens) {
   ScriptedUpstream upstream(io.get_executor(), {});
   DeliveryEngine engine(changed, logger, 1 << 20, fast);

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace lambda_relay::support {
 namespace {
@@ -99,6 +101,31 @@ TEST(Gzip, InputThatIsNotGzipOrHasTrailingGarbageIsAnError) {
   auto trailing = gunzip(gzip("data") + "garbage", 1 << 20);
   ASSERT_FALSE(trailing.ok());
   EXPECT_NE(trailing.error().message.find("trailing garbage"), std::string::npos) << trailing.error().message;
+}
+
+TEST(Gzip, GunzippedSizeAcceptsWhatGunzipAcceptsWithoutKeepingTheOutput) {
+  const std::string large(3 * 1024 * 1024 + 17, 'x');  // many times the checker's buffer
+  EXPECT_EQ(gunzipped_size(gzip(large), large.size()).value(), large.size());
+  EXPECT_EQ(gunzipped_size(gzip("first,") + gzip("second"), 100).value(), 12U);
+  EXPECT_EQ(gunzipped_size(gzip(""), 0).value(), 0U);
+}
+
+TEST(Gzip, GunzippedSizeRefusesWhatGunzipRefuses) {
+  auto corrupt = gzip(sample_json(100));
+  corrupt[corrupt.size() / 2] = static_cast<char>(corrupt[corrupt.size() / 2] ^ 0x55);
+  const auto whole = gzip(sample_json(100));
+  for (const auto& [input, bound, reason] : std::vector<std::tuple<std::string, std::size_t, std::string>>{
+           {gzip(std::string(4 * 1024 * 1024, '\0'), 9), 1024 * 1024, "more than 1048576 bytes"},
+           {corrupt, 1 << 20, "corrupt"},
+           {whole.substr(0, whole.size() - 10), 1 << 20, "truncated"},
+           {"plain text", 1 << 20, "not gzip"},
+           {gzip("data") + "garbage", 1 << 20, "trailing garbage"}}) {
+    auto result = gunzipped_size(input, bound);
+    ASSERT_FALSE(result.ok()) << reason;
+    EXPECT_EQ(result.error().code, "gzip");
+    EXPECT_NE(result.error().message.find(reason), std::string::npos) << result.error().message;
+    EXPECT_FALSE(gunzip(input, bound).ok()) << "gunzip agrees: " << reason;
+  }
 }
 
 }  // namespace
