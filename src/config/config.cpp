@@ -147,6 +147,7 @@ Result<Config> load(const Environment& env) {
   auto relay = load_relay_config(env, config.max_buffer_bytes, config.telemetry_port);
   if (!relay) return relay.error();
   config.relay = std::move(relay).value();
+  if (auto attached = attach_otlp(config.relay, config.otlp, env); !attached) return attached.error();
   auto insight = load_insight_config(env);
   if (!insight) return insight.error();
   config.insight = std::move(insight).value();
