@@ -3,6 +3,7 @@
 #include "delivery/delivery_engine.hpp"
 #include "insight/redact.hpp"
 #include "relay/local_relay.hpp"
+#include "relay/otlp/otlp_upstream.hpp"
 #include "support/state_changed.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -30,7 +31,8 @@ struct DevRelay {
       : changed(io.get_executor()),
         engine(changed, logger, config.max_buffer_bytes),
         redactor(std::move(redactor_)),
-        relay(io.get_executor(), logger, config.relay, engine, sentry_upstream(engine, config.relay), redactor) {}
+        relay(io.get_executor(), logger, config.relay, engine, sentry_upstream(engine, config.relay),
+              relay::otlp::add_otlp_upstreams(engine, config.otlp), redactor) {}
 
   support::StateChanged changed;
   delivery::DeliveryEngine engine;

@@ -46,7 +46,7 @@ Result<void> RelayProcessor::init(const RegisterResponse& registration, boost::a
   if (config_.relay.sentry_dsn) start_sentry(*config_.relay.sentry_dsn);
   // Listening before the first event/next: the function's init code may already send.
   if (config_.relay.enabled()) {
-    relay_.emplace(executor, logger_, config_.relay, *engine_, sentry_, *redactor_);
+    relay_.emplace(executor, logger_, config_.relay, *engine_, sentry_, otlp_upstreams_, *redactor_);
     relay_->start();
   }
   log_flush_setting(logger_, config_);
@@ -58,12 +58,8 @@ void RelayProcessor::start_otlp(const RegisterResponse& registration) {
   options.resource.function = config_.function;
   otlp_.emplace(config_.otlp, std::move(options));
   if (registration.account_id) otlp_->set_account_id(*registration.account_id);
-  for (const auto signal : {config::OtlpSignal::traces, config::OtlpSignal::metrics, config::OtlpSignal::logs}) {
-    if (const auto& s = config_.otlp.signal(signal)) {
-      otlp_upstreams_[static_cast<std::size_t>(signal)] =
-          engine_->add_upstream("otlp-" + std::string(config::to_string(signal)), s->url);
-    }
-  }
+  // One upstream per signal for this export and for what SDKs send to the relay's OTLP routes.
+  otlp_upstreams_ = relay::otlp::add_otlp_upstreams(*engine_, config_.otlp);
 }
 
 // One Sentry upstream for what the function's SDK sends through the relay and for the failure events.
@@ -74,9 +70,9 @@ void RelayProcessor::start_sentry(const relay::sentry::Dsn& dsn) {
 
 void RelayProcessor::submit_otlp() {
   for (const auto signal : {config::OtlpSignal::traces, config::OtlpSignal::metrics, config::OtlpSignal::logs}) {
-    const auto upstream = otlp_upstreams_[static_cast<std::size_t>(signal)];
+    const auto& upstream = relay::otlp::upstream_for(otlp_upstreams_, signal);
     if (!upstream) continue;
-    if (auto payload = otlp_->take(signal)) (void)engine_->submit(*upstream, std::move(*payload));  // refusals counted
+    if (auto payload = otlp_->take(signal)) (void)engine_->submit(upstream->id, std::move(*payload));  // refusals counted
   }
 }
 

@@ -13,6 +13,7 @@
 #include "insight/redact.hpp"
 #include "log/logger.hpp"
 #include "relay/local_relay.hpp"
+#include "relay/otlp/otlp_upstream.hpp"
 #include "support/state_changed.hpp"
 
 #include <lambda_relay/extension.hpp>
@@ -59,7 +60,7 @@ class RelayProcessor : public Processor {
   std::optional<delivery::DeliveryEngine> engine_;
   std::optional<exporters::JsonBatchExporter> batch_;
   std::optional<exporters::OtlpExporter> otlp_;
-  std::array<std::optional<delivery::DeliveryEngine::UpstreamId>, 3> otlp_upstreams_;  // by OtlpSignal
+  relay::otlp::OtlpUpstreams otlp_upstreams_;  // shared by the export and the relay's OTLP routes
   std::optional<insight::Redactor> redactor_;  // masks what is exported and relayed
   std::string redact_scratch_;
   std::optional<relay::sentry::SentryUpstream> sentry_;  // SENTRY_DSN's upstream (when set)

@@ -153,6 +153,7 @@ Result<Config> load(const Environment& env) {
     if (pyroscope->log_format) config.log_format = *pyroscope->log_format;
     if (pyroscope->flush_at_end) config.flush = delivery::FlushSetting{delivery::FlushMode::end, {}};
   }
+  if (auto attached = attach_otlp(config.relay, config.otlp, env); !attached) return attached.error();
   auto insight = load_insight_config(env);
   if (!insight) return insight.error();
   config.insight = std::move(insight).value();

@@ -2,9 +2,11 @@
 
 #include "config/parse.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace lambda_relay::config {
@@ -74,7 +76,41 @@ Result<std::vector<relay::ForwardRule>> parse_forward(std::string_view variable,
   return rules;
 }
 
+// Reaches a socket listening on loopback: a loopback name or address, or the unspecified address.
+bool is_local_host(std::string_view host) {
+  if (lower(host) == "localhost" || lower(host).ends_with(".localhost")) return true;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(std::string(host), ec);
+  return !ec && (address.is_loopback() || address.is_unspecified());
+}
+
+// The variable a signal's endpoint came from (its own wins over the base).
+std::string endpoint_variable(const Environment& env, OtlpSignal signal) {
+  std::string own = "OTEL_EXPORTER_OTLP_";
+  for (const char c : to_string(signal)) own += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  own += "_ENDPOINT";
+  if (auto v = env(own); v && !trim(*v).empty()) return own;
+  return "OTEL_EXPORTER_OTLP_ENDPOINT";
+}
+
 }  // namespace
+
+Result<void> attach_otlp(RelayConfig& relay, const OtlpConfig& otlp, const Environment& env) {
+  for (const auto signal : {OtlpSignal::traces, OtlpSignal::metrics, OtlpSignal::logs}) {
+    const auto& s = otlp.signal(signal);
+    if (!s) continue;
+    relay.otlp = true;
+    const auto& ports = relay.ingest_ports;
+    if (is_local_host(s->url.host) && std::find(ports.begin(), ports.end(), s->url.port) != ports.end()) {
+      return invalid(endpoint_variable(env, signal),
+                     fmt::format("{} is lambda-relay's own relay (port {} of LAMBDA_RELAY_INGEST_PORTS): {} sent "
+                                 "there would come back to lambda-relay forever. Point it at the collector, or "
+                                 "take {} out of LAMBDA_RELAY_INGEST_PORTS",
+                                 s->url.redacted(), s->url.port, to_string(signal), s->url.port));
+    }
+  }
+  return {};
+}
 
 Result<RelayConfig> load_relay_config(const Environment& env, std::size_t max_buffer_bytes,
                                       std::uint16_t telemetry_port) {

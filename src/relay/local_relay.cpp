@@ -19,11 +19,13 @@ std::string endpoints_text(const std::vector<net::tcp::endpoint>& endpoints) {
 
 LocalRelay::LocalRelay(net::asio::any_io_executor executor, const log::Logger& logger,
                        const config::RelayConfig& config, delivery::DeliveryEngine& engine,
-                       std::optional<sentry::SentryUpstream> sentry, const insight::Redactor& redactor)
+                       std::optional<sentry::SentryUpstream> sentry, otlp::OtlpUpstreams otlp,
+                       const insight::Redactor& redactor)
     : logger_(logger),
       config_(config),
       sentry_(engine, logger, std::move(sentry), redactor, config.max_decoded_bytes()),
       pyroscope_(engine, logger, config.pyroscope, config.max_decoded_bytes()),
+      otlp_(engine, logger, std::move(otlp), config.max_decoded_bytes()),
       forward_(engine, config.forward),
       server_(std::move(executor), logger, routes(), config.max_request_bytes) {}
 
@@ -31,15 +33,18 @@ RouteTable LocalRelay::routes() {
   RouteTable table;
   sentry_.add_to(table);
   pyroscope_.add_to(table);
+  otlp_.add_to(table);
   forward_.add_to(table);
   return table;
 }
 
 std::vector<net::tcp::endpoint> LocalRelay::start() {
   auto bound = server_.start(config_.ingest_ports);
-  logger_.info("relay: listening on {}{}{}", endpoints_text(bound),
+  const auto otlp = otlp_.describe();
+  logger_.info("relay: listening on {}{}{}{}", endpoints_text(bound),
                config_.sentry_dsn ? fmt::format(", Sentry to {}", config_.sentry_dsn->describe()) : std::string{},
-               config_.pyroscope ? fmt::format(", Pyroscope to {}", config_.pyroscope->remote.redacted()) : std::string{});
+               config_.pyroscope ? fmt::format(", Pyroscope to {}", config_.pyroscope->remote.redacted()) : std::string{},
+               otlp.empty() ? std::string{} : fmt::format(", OTLP {}", otlp));
   return bound;
 }
 

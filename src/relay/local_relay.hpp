@@ -1,5 +1,5 @@
-// The local relay as a whole: the protocol routes (Sentry, Pyroscope, plain forwarding; OTLP will
-// add its own the same way) over one ingest server, all feeding the one delivery engine.
+// The local relay as a whole: the protocol routes (Sentry, Pyroscope, OTLP, plain forwarding) over one
+// ingest server, all feeding the one delivery engine.
 #pragma once
 
 #include "config/relay_config.hpp"
@@ -7,6 +7,7 @@
 #include "log/logger.hpp"
 #include "relay/forward_routes.hpp"
 #include "relay/ingest_server.hpp"
+#include "relay/otlp/otlp_routes.hpp"
 #include "relay/pyroscope/pyroscope_routes.hpp"
 #include "relay/sentry/sentry_routes.hpp"
 
@@ -17,10 +18,11 @@ namespace lambda_relay::relay {
 
 class LocalRelay {
  public:
-  // `sentry`: SENTRY_DSN's upstream, when it is set. `redactor` scrubs what goes to Sentry.
+  // `sentry`: SENTRY_DSN's upstream, when it is set. `otlp`: the OTLP signals' upstreams (those
+  // lambda-relay's own export uses). `redactor` scrubs what goes to Sentry.
   LocalRelay(net::asio::any_io_executor executor, const log::Logger& logger, const config::RelayConfig& config,
              delivery::DeliveryEngine& engine, std::optional<sentry::SentryUpstream> sentry,
-             const insight::Redactor& redactor);
+             otlp::OtlpUpstreams otlp, const insight::Redactor& redactor);
 
   // Listens on the configured ports (those that are free) and logs where and what it serves.
   std::vector<net::tcp::endpoint> start();
@@ -33,6 +35,7 @@ class LocalRelay {
   const config::RelayConfig& config_;
   sentry::SentryRoutes sentry_;
   pyroscope::PyroscopeRoutes pyroscope_;
+  otlp::OtlpRoutes otlp_;
   ForwardRoutes forward_;
   IngestServer server_;
 };

@@ -181,6 +181,28 @@ TEST_F(HttpServerTest, AcceptsBodyExactlyAtLimit) {
   EXPECT_EQ(c.responses[0].body().size(), std::string("POST / ").size() + 1024);
 }
 
+// curl sends `Expect: 100-continue` for bodies over 1 KiB and holds the body back until it is told
+// to go on (or for a second): the server says so as soon as it has the header.
+TEST_F(HttpServerTest, AnswersExpectContinueBeforeTheBodyIsSent) {
+  start_echo();
+  auto c = converse({"POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n", "hello"},
+                    false);
+  ASSERT_EQ(c.responses.size(), 2U) << c.final_read.message();
+  EXPECT_EQ(c.responses[0].result(), http::status::continue_);
+  EXPECT_EQ(c.responses[1].result(), http::status::ok);
+  EXPECT_EQ(c.responses[1].body(), "POST /up hello");
+}
+
+TEST_F(HttpServerTest, AnswersExpectContinueWithAnOversizeLengthWith413Only) {
+  ServerLimits limits;
+  limits.max_body_bytes = 1024;
+  start_echo(limits);
+  auto c = converse({"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n"}, true);
+  ASSERT_EQ(c.responses.size(), 1U) << c.final_read.message();
+  EXPECT_EQ(c.responses[0].result(), http::status::payload_too_large) << "the final answer, no 100 Continue";
+  EXPECT_EQ(c.final_read, http::error::end_of_stream);
+}
+
 TEST_F(HttpServerTest, RejectsChunkedBodyOverLimitWith413) {
   ServerLimits limits;
   limits.max_body_bytes = 16;

@@ -64,6 +64,40 @@ TEST(RelayConfig, KeepsTheRequestLimitWithinTheOutbox) {
             std::string::npos);
 }
 
+TEST(RelayConfig, RunsWithOnlyAnOtlpEndpoint) {
+  auto base = load_with({{"OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector.example:4318"}});
+  ASSERT_TRUE(base) << base.error().message;
+  EXPECT_TRUE(base->relay.otlp);
+  EXPECT_TRUE(base->relay.enabled());
+  auto logs = load_with({{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "https://collector.example/v1/logs"}});
+  ASSERT_TRUE(logs) << logs.error().message;
+  EXPECT_TRUE(logs->relay.enabled());
+  EXPECT_FALSE(load_with({})->relay.otlp);
+}
+
+// The function's SDK and lambda-relay read the same OTEL_ variables: "http://localhost:4318" for the
+// SDK would have lambda-relay forward to itself, forever.
+TEST(RelayConfig, RefusesAnOtlpEndpointThatIsTheRelayItself) {
+  EXPECT_NE(error_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"}})
+                .find("OTEL_EXPORTER_OTLP_ENDPOINT: http://localhost:4318/v1/traces is lambda-relay's own relay"),
+            std::string::npos)
+      << error_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"}});
+  EXPECT_NE(error_of({{"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://127.0.0.1:9000/v1/logs"}})
+                .find("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: "),
+            std::string::npos);
+  EXPECT_NE(error_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://[::1]:4040/otlp"}}).find("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://example.com:80"}, {"LAMBDA_RELAY_INGEST_PORTS", "80"},
+                      {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://0.0.0.0/v1/traces"}})
+                .find("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+            std::string::npos);
+  // Another local port, another host, or no relay: a collector, not a loop.
+  EXPECT_TRUE(load_with({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317"}}));
+  EXPECT_TRUE(load_with({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"}}));
+  EXPECT_TRUE(load_with({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"}, {"LAMBDA_RELAY_INGEST_PORTS", ""}}));
+  EXPECT_TRUE(load_with({{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"}, {"LAMBDA_RELAY_INGEST_PORTS", "9000"}}));
+}
+
 TEST(RelayConfig, ErrorsNameTheVariableAndNeverQuoteTheDsnOrAUrl) {
   struct Case {
     Vars vars;

@@ -68,6 +68,23 @@ std::string chunked(std::string_view body, std::size_t chunk) {
   return out;
 }
 
+namespace {
+
+std::string length_delimited(unsigned field, std::string_view content) {
+  std::string out(1, static_cast<char>(field << 3 | 2));
+  auto n = content.size();
+  for (; n >= 0x80; n >>= 7) out += static_cast<char>((n & 0x7F) | 0x80);
+  out += static_cast<char>(n);
+  out += content;
+  return out;
+}
+
+}  // namespace
+
+std::string otlp_traces(std::string_view span_name) {
+  return length_delimited(1, length_delimited(2, length_delimited(2, length_delimited(5, span_name))));
+}
+
 RecordingUpstream::RecordingUpstream(net::asio::any_io_executor executor, support::StateChanged& changed)
     : changed_(changed),
       server_(std::move(executor), [this](net::Request& request) -> net::Awaitable<net::Response> {
@@ -119,7 +136,8 @@ std::string RelayHarness::dsn(std::string_view project) const {
 void RelayHarness::start(std::function<void(config::RelayConfig&)> configure) {
   if (configure) configure(config);
   if (config.sentry_dsn) sentry = relay::sentry::add_sentry_upstream(*engine, *config.sentry_dsn);
-  relay.emplace(io.get_executor(), logger, config, *engine, sentry, redactor);
+  if (otlp.enabled()) otlp_upstreams = relay::otlp::add_otlp_upstreams(*engine, otlp);
+  relay.emplace(io.get_executor(), logger, config, *engine, sentry, otlp_upstreams, redactor);
   auto bound = relay->start();
   if (bound.empty()) throw std::runtime_error("the relay bound nothing");
   endpoint = bound.front();
@@ -140,6 +158,16 @@ Exchange RelayHarness::post_chunked(std::string_view target, std::string_view bo
                                     std::size_t chunk) {
   return send(fmt::format("POST {} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n{}\r\n{}", target,
                           headers, chunked(body, chunk)));
+}
+
+void RelayHarness::otlp_to_upstream(config::HeaderList headers) {
+  for (auto* signal : {&otlp.traces, &otlp.metrics, &otlp.logs}) {
+    const auto name = signal == &otlp.traces ? "traces" : signal == &otlp.metrics ? "metrics" : "logs";
+    config::OtlpSignalConfig target;
+    target.url = net::parse_url(upstream.url(fmt::format("/v1/{}", name))).value();
+    target.headers = headers;
+    *signal = std::move(target);
+  }
 }
 
 bool RelayHarness::wait_for_upstream(std::size_t count) {

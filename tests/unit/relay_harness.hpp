@@ -7,6 +7,7 @@
 #include "insight/redact.hpp"
 #include "net/http_server.hpp"
 #include "relay/local_relay.hpp"
+#include "relay/otlp/otlp_upstream.hpp"
 #include "support/state_changed.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -69,6 +70,8 @@ class RelayHarness {
                         std::size_t chunk = 1000);
   // Waits until the upstream got `count` requests (false after 5 s).
   bool wait_for_upstream(std::size_t count);
+  // Before start(): every OTLP signal goes to the recording upstream's /v1/<signal>, with `headers`.
+  void otlp_to_upstream(config::HeaderList headers = {});
 
   boost::asio::io_context io{1};
   support::StateChanged changed{io.get_executor()};
@@ -78,11 +81,17 @@ class RelayHarness {
   config::RelayConfig config;
   insight::Redactor redactor;  // the built-in rules, send_default_pii off: what lambda-relay does by default
   std::optional<relay::sentry::SentryUpstream> sentry;  // when config.sentry_dsn is set
+  config::OtlpConfig otlp;  // no OTLP endpoints unless a test sets them (otlp_to_upstream)
+  relay::otlp::OtlpUpstreams otlp_upstreams;
   std::optional<relay::LocalRelay> relay;
   net::tcp::endpoint endpoint;
 };
 
 // The raw bytes of a chunked body.
 std::string chunked(std::string_view body, std::size_t chunk);
+
+// A protobuf ExportTraceServiceRequest with one span named `span_name` (resource_spans →
+// scope_spans → spans → name).
+std::string otlp_traces(std::string_view span_name);
 
 }  // namespace lambda_relay::test

@@ -1,6 +1,7 @@
 // Replays the requests captured from the real Sentry SDKs (../shared/fixtures/sentry) against the
 // relay, framing included (chunked bodies without Content-Length, gzip above 32 KiB, the key in the
 // query), and checks what reaches the upstream: the same envelope bytes, with Sentry auth.
+#include "captured_requests.hpp"
 #include "relay_harness.hpp"
 #include "support/gzip.hpp"
 #include "test_support.hpp"
@@ -8,34 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
+#include <cctype>
 
 namespace lambda_relay::test {
 namespace {
-
-struct Captured {
-  std::string name;
-  std::string head;  // request line and headers, without the blank line
-  std::string body;  // de-chunked
-};
-
-std::vector<Captured> captured_requests(const std::filesystem::path& folder) {
-  std::vector<Captured> out;
-  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-    if (entry.path().extension() != ".http") continue;
-    const auto text = read_file(entry.path());
-    const auto split = text.find("\r\n\r\n");
-    if (split == std::string::npos) continue;
-    out.push_back({entry.path().filename().string(), text.substr(0, split), text.substr(split + 4)});
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  return out;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // The capture's DSN pointed at 127.0.0.1:8999; the test's upstream listens elsewhere.
 std::string retarget(std::string body, std::string_view port) {
@@ -47,25 +24,6 @@ std::string retarget(std::string body, std::string_view port) {
     body.replace(at, from.size(), to);
   }
   return gzipped ? support::gzip(body) : body;
-}
-
-// The captured request with its body re-framed as the client sent it.
-std::string replay_bytes(const Captured& request, const std::string& body) {
-  std::string head = request.head;
-  const bool is_chunked = lower(head).find("transfer-encoding: chunked") != std::string::npos;
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < head.size()) {
-    auto end = head.find("\r\n", pos);
-    if (end == std::string::npos) end = head.size();
-    const auto line = head.substr(pos, end - pos);
-    if (!lower(line).starts_with("content-length:")) out += line + "\r\n";
-    pos = end + 2;
-  }
-  if (!is_chunked) out += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  out += "\r\n";
-  out += is_chunked ? test::chunked(body, 16 * 1024) : body;
-  return out;
 }
 
 std::string header(const net::Request& request, std::string_view name) {
