@@ -355,7 +355,8 @@ bool Sandbox::any_exited(const std::vector<std::shared_ptr<Extension>>& extensio
 // sampled meanwhile, as a cgroup would account it.
 asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& invocation,
                                                              const std::vector<std::shared_ptr<Extension>>& subscribers,
-                                                             Clock::time_point deadline) {
+                                                             Clock::time_point deadline,
+                                                             std::optional<std::chrono::milliseconds> platform_fault) {
   RuntimePhase phase;
   const auto runtime = state_.runtime.process;
   for (;;) {
@@ -366,6 +367,13 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
     if (phase.peak_memory_mb > state_.function.memory_mb) {
       if (runtime) runtime->signal(SIGKILL);  // the cgroup OOM killer
       phase.outcome = {"error", "Runtime.OutOfMemory"};
+      phase.reset_reason = "failure";
+      break;
+    }
+    // The simulated platform fault: the sandbox is lost under the running function.
+    if (platform_fault && !settled && invocation.delivered_at && Clock::now() >= *invocation.delivered_at + *platform_fault) {
+      if (runtime) runtime->signal(SIGKILL);
+      phase.outcome = {"failure", "Sandbox.Failure"};
       phase.reset_reason = "failure";
       break;
     }
@@ -383,6 +391,22 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
     phase = {{"timeout", std::nullopt}, "timeout", phase.peak_memory_mb, phase.ended_at};
   }
   co_return phase;
+}
+
+// The simulated function's payload {"action": "platform_failure", "duration_ms": N} asks the platform
+// to fail N ms after the runtime took the invocation, as Lambda reports a fault of its own: status
+// "failure", errorType Sandbox.Failure, a reset with SHUTDOWN reason "failure".
+std::optional<std::chrono::milliseconds> Sandbox::platform_fault_in(const std::string& payload) const {
+  if (state_.function.runtime_cmd) return std::nullopt;  // a real runtime's payload is its own business
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view action;
+  if (parser.parse(payload).get(doc) || doc["action"].get_string().get(action) || action != "platform_failure") {
+    return std::nullopt;
+  }
+  std::int64_t after_ms = 1;
+  if (doc["duration_ms"].get_int64().get(after_ms)) after_ms = 1;  // the simulated function's default
+  return std::chrono::milliseconds(std::max<std::int64_t>(after_ms, 0));
 }
 
 std::vector<records::Span> Sandbox::runtime_spans(const Invocation& invocation) {
@@ -437,8 +461,9 @@ asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
     }
   }
 
+  const auto platform_fault = platform_fault_in(invocation->payload);
   const auto subscribers = deliver(invocation);
-  auto phase = co_await await_runtime(*invocation, subscribers, deadline);
+  auto phase = co_await await_runtime(*invocation, subscribers, deadline, platform_fault);
   const auto runtime_done = invocation->runtime_done_at.value_or(phase.ended_at);
   record.runtime_ms = records::ms_between(invocation->delivered_at.value_or(invocation->started_at), runtime_done);
   emit("platform.runtimeDone",

@@ -74,7 +74,9 @@ class Sandbox {
   std::vector<std::shared_ptr<Extension>> deliver(const std::shared_ptr<Invocation>& invocation);
   boost::asio::awaitable<RuntimePhase> await_runtime(const Invocation& invocation,
                                                      const std::vector<std::shared_ptr<Extension>>& subscribers,
-                                                     Clock::time_point deadline);
+                                                     Clock::time_point deadline,
+                                                     std::optional<std::chrono::milliseconds> platform_fault);
+  std::optional<std::chrono::milliseconds> platform_fault_in(const std::string& payload) const;
   boost::asio::awaitable<double> await_extensions(const std::vector<std::shared_ptr<Extension>>& subscribers,
                                                   Clock::time_point runtime_done, Clock::time_point deadline,
                                                   RuntimePhase& phase);
