@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto kMemoryPollInterval = std::chrono::milliseconds(10);
+// How long the last lines of a dead runtime are waited for (a child of it may hold the pipe open).
+constexpr auto kOutputDrainLimit = std::chrono::milliseconds(200);
 
 std::string log_stream_name(const FunctionConfig& f) {
   const auto uuid = new_uuid();
@@ -287,6 +289,7 @@ asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadlin
       return true;
     }, deadline);
   }
+  if (state_.runtime.process && state_.runtime.process->exited) co_await drain_output(state_.runtime.process);
   const auto outcome = init_outcome(finished);
   const double duration = records::ms_between(started, Clock::now());
   emit("platform.initRuntimeDone", records::init_runtime_done(phase, outcome));
@@ -368,6 +371,7 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
       if (runtime) runtime->signal(SIGKILL);  // the cgroup OOM killer
       phase.outcome = {"error", "Runtime.OutOfMemory"};
       phase.reset_reason = "failure";
+      phase.runtime_died = true;
       break;
     }
     // The simulated platform fault: the sandbox is lost under the running function.
@@ -375,6 +379,7 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
       if (runtime) runtime->signal(SIGKILL);
       phase.outcome = {"failure", "Sandbox.Failure"};
       phase.reset_reason = "failure";
+      phase.runtime_died = true;
       break;
     }
     if (settled || Clock::now() >= deadline) break;
@@ -384,7 +389,7 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
   if (invocation.runtime_done_at) {
     if (invocation.error) phase.outcome = {"error", invocation.error->type};
   } else if (runtime && runtime->exited) {
-    phase = {{"error", "Runtime.ExitError"}, "failure", phase.peak_memory_mb, phase.ended_at};
+    phase = {{"error", "Runtime.ExitError"}, "failure", phase.peak_memory_mb, phase.ended_at, true};
   } else if (any_exited(subscribers)) {
     phase = {{"error", "Extension.Crash"}, "failure", phase.peak_memory_mb, phase.ended_at};
   } else {
@@ -464,6 +469,7 @@ asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
   const auto platform_fault = platform_fault_in(invocation->payload);
   const auto subscribers = deliver(invocation);
   auto phase = co_await await_runtime(*invocation, subscribers, deadline, platform_fault);
+  if (phase.runtime_died) co_await drain_output(state_.runtime.process);
   const auto runtime_done = invocation->runtime_done_at.value_or(phase.ended_at);
   record.runtime_ms = records::ms_between(invocation->delivered_at.value_or(invocation->started_at), runtime_done);
   emit("platform.runtimeDone",
@@ -504,6 +510,13 @@ asio::awaitable<void> Sandbox::idle(std::chrono::milliseconds duration) {
   co_await changed_.sleep_until(Clock::now() + duration);
   processes_.thaw_all();
   changed_.notify();
+}
+
+// A runtime that died may still have lines in its pipe. Lambda's log capture has them before it
+// reports the death (runtimeDone, initRuntimeDone), so they are emitted first.
+asio::awaitable<void> Sandbox::drain_output(std::shared_ptr<Process> process) {
+  if (!process) co_return;
+  co_await changed_.wait_until([&] { return process->output_closed; }, Clock::now() + kOutputDrainLimit);
 }
 
 asio::awaitable<void> Sandbox::stop_runtime() {

@@ -67,6 +67,7 @@ class Sandbox {
     std::optional<std::string> reset_reason;  // "timeout" or "failure" when the sandbox must be reset
     int peak_memory_mb = 0;
     Clock::time_point ended_at;
+    bool runtime_died = false;  // exited, or killed by the platform (OOM, a platform fault)
   };
 
   boost::asio::awaitable<bool> init(std::string phase, Clock::time_point deadline);
@@ -88,6 +89,7 @@ class Sandbox {
   void emit_extension_records();
   boost::asio::awaitable<void> shut_down(std::string reason);
   boost::asio::awaitable<void> stop_runtime();
+  boost::asio::awaitable<void> drain_output(std::shared_ptr<Process> process);
   std::vector<std::string> process_environment(bool for_runtime) const;
   void emit(std::string type, std::string record, Audience audience = Audience::both, bool logs_2021 = false);
   void emit_log_line(std::string_view type, std::string_view line);

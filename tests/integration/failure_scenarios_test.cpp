@@ -445,7 +445,7 @@ class InvocationFailures : public ::testing::Test {
 
   static void SetUpTestSuite() {
     shared_ = new Shared();  // NOLINT(cppcoreguidelines-owning-memory): lives for the suite
-    std::vector<std::string> args{"--timeout-ms", "1000", "--memory", "320", "--idle-ms", "10"};
+    std::vector<std::string> args{"--timeout-ms", "2000", "--memory", "320", "--idle-ms", "10"};
     for (const auto& p : invocation_failure_payloads()) args.insert(args.end(), {"--invoke", p});
     // Flushing at the end of every invocation (adaptive would switch to flushing at the start after
     // three quick invokes): the timeout then meets lambda-relay holding the invocation to the deadline.
