@@ -155,6 +155,17 @@ std::vector<std::string> function_lines(const Json& report) {
   return out;
 }
 
+// lambda-relay's own log lines, as the emulator captured them.
+std::vector<std::string> relay_log(const Json& report) {
+  std::vector<std::string> lines;
+  for (const auto& e : report["platform_events"].items()) {
+    if (e["type"].str() != "extension" || e["record"].is_object()) continue;
+    const std::string text(e["record"].str());
+    if (text.starts_with("[lambda-relay]")) lines.push_back(text);
+  }
+  return lines;
+}
+
 // ---- Sentry -------------------------------------------------------------------------------------
 
 // One envelope as the Sentry sink received it: header, item header and event, each parsed.
@@ -444,7 +455,7 @@ class InvocationFailures : public ::testing::Test {
   };
 
   static void SetUpTestSuite() {
-    shared_ = new Shared();  // NOLINT(cppcoreguidelines-owning-memory): lives for the suite
+    shared_ = std::make_unique<Shared>();
     std::vector<std::string> args{"--timeout-ms", "2000", "--memory", "320", "--idle-ms", "10"};
     for (const auto& p : invocation_failure_payloads()) args.insert(args.end(), {"--invoke", p});
     // Flushing at the end of every invocation (adaptive would switch to flushing at the start after
@@ -454,10 +465,7 @@ class InvocationFailures : public ::testing::Test {
     shared_->events = sentry_envelopes(shared_->upstreams.sentry);
     shared_->otlp = decode_otlp(shared_->upstreams.otlp);
   }
-  static void TearDownTestSuite() {
-    delete shared_;
-    shared_ = nullptr;
-  }
+  static void TearDownTestSuite() { shared_.reset(); }
   void SetUp() override {
     ASSERT_EQ(shared_->run.exit_code, 0) << shared_->run.output;
     ASSERT_EQ(shared_->invokes.size(), static_cast<std::size_t>(kSteps)) << shared_->run.output;
@@ -465,10 +473,10 @@ class InvocationFailures : public ::testing::Test {
 
   static const Invocation& invoke(Step step) { return shared_->invokes[static_cast<std::size_t>(step)]; }
 
-  static Shared* shared_;
+  static std::unique_ptr<Shared> shared_;  // one emulator run for the suite
 };
 
-InvocationFailures::Shared* InvocationFailures::shared_ = nullptr;
+std::unique_ptr<InvocationFailures::Shared> InvocationFailures::shared_;
 
 TEST_F(InvocationFailures, TheEmulatorPlayedTheScenario) {
   const auto& run = shared_->run;
@@ -485,17 +493,6 @@ TEST_F(InvocationFailures, TheEmulatorPlayedTheScenario) {
   std::vector<std::string> reasons;
   for (const auto& e : run.report["extensions"].items()) reasons.emplace_back(e["shutdown_reason"].str());
   EXPECT_EQ(reasons, (std::vector<std::string>{"timeout", "failure", "failure", "failure", "spindown"}));
-}
-
-// lambda-relay's own log lines, as the emulator captured them.
-std::vector<std::string> relay_log(const Json& report) {
-  std::vector<std::string> lines;
-  for (const auto& e : report["platform_events"].items()) {
-    if (e["type"].str() != "extension" || e["record"].is_object()) continue;
-    const std::string text(e["record"].str());
-    if (text.starts_with("[lambda-relay]")) lines.push_back(text);
-  }
-  return lines;
 }
 
 // A timed-out invocation leaves lambda-relay no time to send before its deadline; the reset's SHUTDOWN
