@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto kMemoryPollInterval = std::chrono::milliseconds(10);
+// How long the last lines of a dead runtime are waited for (a child of it may hold the pipe open).
+constexpr auto kOutputDrainLimit = std::chrono::milliseconds(200);
 
 std::string log_stream_name(const FunctionConfig& f) {
   const auto uuid = new_uuid();
@@ -287,6 +289,7 @@ asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadlin
       return true;
     }, deadline);
   }
+  if (state_.runtime.process && state_.runtime.process->exited) co_await drain_output(state_.runtime.process);
   const auto outcome = init_outcome(finished);
   const double duration = records::ms_between(started, Clock::now());
   emit("platform.initRuntimeDone", records::init_runtime_done(phase, outcome));
@@ -355,7 +358,8 @@ bool Sandbox::any_exited(const std::vector<std::shared_ptr<Extension>>& extensio
 // sampled meanwhile, as a cgroup would account it.
 asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& invocation,
                                                              const std::vector<std::shared_ptr<Extension>>& subscribers,
-                                                             Clock::time_point deadline) {
+                                                             Clock::time_point deadline,
+                                                             std::optional<std::chrono::milliseconds> platform_fault) {
   RuntimePhase phase;
   const auto runtime = state_.runtime.process;
   for (;;) {
@@ -367,6 +371,15 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
       if (runtime) runtime->signal(SIGKILL);  // the cgroup OOM killer
       phase.outcome = {"error", "Runtime.OutOfMemory"};
       phase.reset_reason = "failure";
+      phase.runtime_died = true;
+      break;
+    }
+    // The simulated platform fault: the sandbox is lost under the running function.
+    if (platform_fault && !settled && invocation.delivered_at && Clock::now() >= *invocation.delivered_at + *platform_fault) {
+      if (runtime) runtime->signal(SIGKILL);
+      phase.outcome = {"failure", "Sandbox.Failure"};
+      phase.reset_reason = "failure";
+      phase.runtime_died = true;
       break;
     }
     if (settled || Clock::now() >= deadline) break;
@@ -376,13 +389,29 @@ asio::awaitable<Sandbox::RuntimePhase> Sandbox::await_runtime(const Invocation& 
   if (invocation.runtime_done_at) {
     if (invocation.error) phase.outcome = {"error", invocation.error->type};
   } else if (runtime && runtime->exited) {
-    phase = {{"error", "Runtime.ExitError"}, "failure", phase.peak_memory_mb, phase.ended_at};
+    phase = {{"error", "Runtime.ExitError"}, "failure", phase.peak_memory_mb, phase.ended_at, true};
   } else if (any_exited(subscribers)) {
     phase = {{"error", "Extension.Crash"}, "failure", phase.peak_memory_mb, phase.ended_at};
   } else {
     phase = {{"timeout", std::nullopt}, "timeout", phase.peak_memory_mb, phase.ended_at};
   }
   co_return phase;
+}
+
+// The simulated function's payload {"action": "platform_failure", "duration_ms": N} asks the platform
+// to fail N ms after the runtime took the invocation, as Lambda reports a fault of its own: status
+// "failure", errorType Sandbox.Failure, a reset with SHUTDOWN reason "failure".
+std::optional<std::chrono::milliseconds> Sandbox::platform_fault_in(const std::string& payload) const {
+  if (state_.function.runtime_cmd) return std::nullopt;  // a real runtime's payload is its own business
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view action;
+  if (parser.parse(payload).get(doc) || doc["action"].get_string().get(action) || action != "platform_failure") {
+    return std::nullopt;
+  }
+  std::int64_t after_ms = 1;
+  if (doc["duration_ms"].get_int64().get(after_ms)) after_ms = 1;  // the simulated function's default
+  return std::chrono::milliseconds(std::max<std::int64_t>(after_ms, 0));
 }
 
 std::vector<records::Span> Sandbox::runtime_spans(const Invocation& invocation) {
@@ -437,8 +466,10 @@ asio::awaitable<InvokeRecord> Sandbox::invoke(std::string payload) {
     }
   }
 
+  const auto platform_fault = platform_fault_in(invocation->payload);
   const auto subscribers = deliver(invocation);
-  auto phase = co_await await_runtime(*invocation, subscribers, deadline);
+  auto phase = co_await await_runtime(*invocation, subscribers, deadline, platform_fault);
+  if (phase.runtime_died) co_await drain_output(state_.runtime.process);
   const auto runtime_done = invocation->runtime_done_at.value_or(phase.ended_at);
   record.runtime_ms = records::ms_between(invocation->delivered_at.value_or(invocation->started_at), runtime_done);
   emit("platform.runtimeDone",
@@ -479,6 +510,13 @@ asio::awaitable<void> Sandbox::idle(std::chrono::milliseconds duration) {
   co_await changed_.sleep_until(Clock::now() + duration);
   processes_.thaw_all();
   changed_.notify();
+}
+
+// A runtime that died may still have lines in its pipe. Lambda's log capture has them before it
+// reports the death (runtimeDone, initRuntimeDone), so they are emitted first.
+asio::awaitable<void> Sandbox::drain_output(std::shared_ptr<Process> process) {
+  if (!process) co_return;
+  co_await changed_.wait_until([&] { return process->output_closed; }, Clock::now() + kOutputDrainLimit);
 }
 
 asio::awaitable<void> Sandbox::stop_runtime() {

@@ -67,6 +67,7 @@ class Sandbox {
     std::optional<std::string> reset_reason;  // "timeout" or "failure" when the sandbox must be reset
     int peak_memory_mb = 0;
     Clock::time_point ended_at;
+    bool runtime_died = false;  // exited, or killed by the platform (OOM, a platform fault)
   };
 
   boost::asio::awaitable<bool> init(std::string phase, Clock::time_point deadline);
@@ -74,7 +75,9 @@ class Sandbox {
   std::vector<std::shared_ptr<Extension>> deliver(const std::shared_ptr<Invocation>& invocation);
   boost::asio::awaitable<RuntimePhase> await_runtime(const Invocation& invocation,
                                                      const std::vector<std::shared_ptr<Extension>>& subscribers,
-                                                     Clock::time_point deadline);
+                                                     Clock::time_point deadline,
+                                                     std::optional<std::chrono::milliseconds> platform_fault);
+  std::optional<std::chrono::milliseconds> platform_fault_in(const std::string& payload) const;
   boost::asio::awaitable<double> await_extensions(const std::vector<std::shared_ptr<Extension>>& subscribers,
                                                   Clock::time_point runtime_done, Clock::time_point deadline,
                                                   RuntimePhase& phase);
@@ -86,6 +89,7 @@ class Sandbox {
   void emit_extension_records();
   boost::asio::awaitable<void> shut_down(std::string reason);
   boost::asio::awaitable<void> stop_runtime();
+  boost::asio::awaitable<void> drain_output(std::shared_ptr<Process> process);
   std::vector<std::string> process_environment(bool for_runtime) const;
   void emit(std::string type, std::string record, Audience audience = Audience::both, bool logs_2021 = false);
   void emit_log_line(std::string_view type, std::string_view line);

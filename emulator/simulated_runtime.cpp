@@ -30,6 +30,7 @@ struct Behaviour {
   std::int64_t duration_ms = 1;
   std::int64_t log_lines = 2;
   std::int64_t line_bytes = 0;  // work lines padded to at least this many bytes of message (volume tests)
+  std::string log;              // one more line the function logs first, as given (secrets for redaction tests)
 };
 
 Behaviour parse_behaviour(const std::string& payload) {
@@ -40,6 +41,8 @@ Behaviour parse_behaviour(const std::string& payload) {
   if (parser.iterate(padded).get(doc)) return b;
   std::string_view action;
   if (!doc["action"].get_string().get(action)) b.action = std::string(action);
+  std::string_view log;
+  if (!doc["log"].get_string().get(log)) b.log = std::string(log);
   std::int64_t n = 0;
   if (!doc["duration_ms"].get_int64().get(n)) b.duration_ms = n;
   if (!doc["log_lines"].get_int64().get(n)) b.log_lines = n;
@@ -136,12 +139,13 @@ asio::awaitable<void> runtime_loop(net::HttpConnection& api, int& exit_code) {
     }
     const std::string request_id(next->at("Lambda-Runtime-Aws-Request-Id"));
     const auto behaviour = parse_behaviour(next->body());
+    if (!behaviour.log.empty()) log_line(request_id, "INFO", behaviour.log);
     for (std::int64_t i = 1; i <= behaviour.log_lines; ++i) {
       log_line(request_id, "INFO", work_message(i, behaviour));
     }
     co_await pause(std::chrono::milliseconds(behaviour.duration_ms));
-    if (behaviour.action == "timeout") {
-      co_await pause(std::chrono::hours(24));  // until the platform gives up on us
+    if (behaviour.action == "timeout" || behaviour.action == "platform_failure") {
+      co_await pause(std::chrono::hours(24));  // until the platform gives up on us (or fails under us)
     } else if (behaviour.action == "oom") {
       co_await exhaust_memory(hog);
     } else if (behaviour.action == "crash") {

@@ -155,7 +155,10 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
   if (plan.flush_at_end && expects_platform_events()) {
     co_await hold_for_runtime_done(event.request_id, plan.tick, hold_until);
   }
-  submit_due(false);
+  // Held to the deadline (the function timed out; a reset's SHUTDOWN follows): a request started now
+  // would be cut at once and, to an upstream that does not de-duplicate, never sent again. What is
+  // pending waits for the next cycle.
+  if (Clock::now() < hold_until) submit_due(false);
   // The cap counts from the end of the function when it is known (runtimeDone), else from INVOKE.
   const auto flush_from = plan.flush_at_end ? Clock::now() : started;
   const auto cap = std::min(flush_from + config_.flush_timeout, hold_until);

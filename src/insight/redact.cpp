@@ -153,7 +153,8 @@ bool Redactor::apply_patterns(std::string& text) const {
       const regmatch_t& target = group ? match[1] : match[0];
       if (target.rm_so >= 0 && target.rm_eo > target.rm_so) {
         const auto begin = static_cast<std::size_t>(target.rm_so);
-        if (begin >= copied) {
+        const auto length = static_cast<std::size_t>(target.rm_eo) - begin;
+        if (begin >= copied && std::string_view(text).substr(begin, length) != kFiltered) {
           out.append(text, copied, begin - copied);
           out += kFiltered;
           copied = static_cast<std::size_t>(target.rm_eo);

@@ -23,8 +23,6 @@
 
 namespace lambda_relay::insight {
 
-inline constexpr std::string_view kFiltered = "[Filtered]";
-
 struct RedactOptions {
   bool send_default_pii = false;      // LAMBDA_RELAY_SEND_DEFAULT_PII
   // LAMBDA_RELAY_REDACT: POSIX extended regular expressions (as `grep -E`, plus \d, \w, \s; no

@@ -370,6 +370,7 @@ class Scanner {
       v += 2;
     }
     const std::size_t s = v;
+    if (masked_at(s)) return s + kFiltered.size();
     std::size_t e = s;
     if (quote != 0) {
       while (e < n_) {
@@ -387,13 +388,14 @@ class Scanner {
       while (e < n_ && !is_value_end(t_[e])) ++e;
       if (colon && is_json_literal(t_.substr(s, e - s))) return e;
     }
-    if (e == s || t_.substr(s, e - s) == "[Filtered]") return e;
+    if (e == s) return e;
     // "Basic dXNlcjpwYXNz", "Bearer abc.def": the scheme stays, the credential goes.
     std::size_t scheme_end = s;
     while (scheme_end < e && !is_value_end(t_[scheme_end])) ++scheme_end;
     if (scheme_end < n_ && t_[scheme_end] == ' ' && is_auth_scheme(t_.substr(s, scheme_end - s))) {
       std::size_t c = scheme_end;
       while (c < n_ && t_[c] == ' ') ++c;
+      if (masked_at(c)) return c + kFiltered.size();
       std::size_t ce = c;
       if (quote != 0) {
         ce = e;
@@ -424,7 +426,7 @@ class Scanner {
       if (c == ':' && colon == std::string_view::npos) colon = j;
     }
     if (j >= n_ || t_[j] != '@' || colon == std::string_view::npos) return p;
-    add(colon + 1, j);
+    if (t_.substr(colon + 1, j - colon - 1) != kFiltered) add(colon + 1, j);
     return j + 1;  // the '@' is no e-mail address
   }
 
@@ -445,6 +447,8 @@ class Scanner {
     add(b, d);
     return d;
   }
+
+  bool masked_at(std::size_t p) const { return t_.substr(p, kFiltered.size()) == kFiltered; }
 
   std::string_view t_;
   std::size_t n_;

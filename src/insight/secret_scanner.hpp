@@ -20,6 +20,11 @@
 
 namespace lambda_relay::insight {
 
+// What a masked range becomes, as Sentry writes it. A value that already reads so is not reported
+// again: masking a masked line changes nothing (lines are masked before export, and an exporter may
+// mask what it builds from them once more).
+inline constexpr std::string_view kFiltered = "[Filtered]";
+
 struct SecretRange {
   std::size_t begin = 0;
   std::size_t end = 0;  // one past the last byte

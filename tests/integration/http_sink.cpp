@@ -15,6 +15,7 @@ HttpSink::HttpSink(unsigned fail_every)
           } else {
             bodies_.push_back(request.body());
             headers_.push_back(request.base());
+            targets_.emplace_back(request.target());
           }
         }
         co_return net::make_response(request, fail ? net::http::status::service_unavailable : net::http::status::ok, "{}");
@@ -45,6 +46,11 @@ std::vector<std::string> HttpSink::bodies() const {
 std::vector<net::http::fields> HttpSink::headers() const {
   std::lock_guard lock(mutex_);
   return headers_;
+}
+
+std::vector<std::string> HttpSink::targets() const {
+  std::lock_guard lock(mutex_);
+  return targets_;
 }
 
 std::size_t HttpSink::refused() const {

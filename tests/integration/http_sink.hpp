@@ -23,6 +23,8 @@ class HttpSink {
   [[nodiscard]] std::vector<std::string> bodies() const;
   // The headers of the accepted requests, in the same order.
   [[nodiscard]] std::vector<net::http::fields> headers() const;
+  // Their request targets (path and query), in the same order.
+  [[nodiscard]] std::vector<std::string> targets() const;
   [[nodiscard]] std::size_t refused() const;
 
  private:
@@ -32,6 +34,7 @@ class HttpSink {
   mutable std::mutex mutex_;
   std::vector<std::string> bodies_;
   std::vector<net::http::fields> headers_;
+  std::vector<std::string> targets_;
   unsigned fail_every_ = 0;
   std::size_t requests_ = 0;
   std::size_t refused_ = 0;

@@ -1,6 +1,7 @@
 // A Lambda runtime for the emulator that uses lambda-relay as a function's Sentry SDK does: at every
 // invoke it POSTs an envelope naming the invocation to the relay's tunnel (http://127.0.0.1:$RELAY_PORT
 // /envelope) and answers the invoke with the status the relay gave ({"relay_status": 200}).
+// RELAY_EVENT_FIELDS adds members to the event (JSON text, e.g. `"extra":{...},"user":{...}`).
 #include "net/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,12 +20,13 @@ using namespace lambda_relay;
 
 net::Request next_request() { return net::Request{net::http::verb::get, "/2018-06-01/runtime/invocation/next", 11}; }
 
-net::Request envelope_request(const std::string& request_id, const std::string& dsn) {
+// `extra_fields`: more members of the event, as JSON text after a comma (RELAY_EVENT_FIELDS).
+net::Request envelope_request(const std::string& request_id, const std::string& dsn, const std::string& extra_fields) {
   net::Request request{net::http::verb::post, "/envelope", 11};
   request.set(net::http::field::content_type, "application/x-sentry-envelope");
   request.set(net::http::field::user_agent, "relay-posting-runtime/1.0");
-  request.body() = fmt::format("{{\"dsn\":\"{}\"}}\n{{\"type\":\"event\"}}\n{{\"message\":\"invocation {}\"}}", dsn,
-                               request_id);
+  request.body() = fmt::format("{{\"dsn\":\"{}\"}}\n{{\"type\":\"event\"}}\n{{\"message\":\"invocation {}\"{}{}}}", dsn,
+                               request_id, extra_fields.empty() ? "" : ",", extra_fields);
   return request;
 }
 
@@ -46,11 +48,12 @@ net::Awaitable<void> serve(net::HostPort runtime_api) {
   net::HttpConnection runtime(executor, runtime_api);
   net::HttpConnection relay(executor, relay_target());
   const auto dsn = env("SENTRY_DSN");
+  const auto extra_fields = env("RELAY_EVENT_FIELDS");
   for (;;) {
     auto invocation = co_await runtime.send(next_request());
     if (!invocation) co_return;
     const auto request_id = std::string((*invocation)["Lambda-Runtime-Aws-Request-Id"]);
-    auto answer = co_await relay.send(envelope_request(request_id, dsn), std::chrono::milliseconds(2000));
+    auto answer = co_await relay.send(envelope_request(request_id, dsn, extra_fields), std::chrono::milliseconds(2000));
     const unsigned status = answer ? answer->result_int() : 0;
     if (!co_await runtime.send(response_request(request_id, status))) co_return;
   }

@@ -72,6 +72,28 @@ TEST(RedactText, MasksBearerTokensAndJwtsButNotTheWordBearer) {
             "id_token [Filtered] ok");
 }
 
+// Lines are masked before any exporter sees them, and the Sentry event builder masks its log tail
+// again: masking what is already masked must change nothing ("Bearer [Filtered]]" did).
+TEST(RedactText, MaskingAMaskedLineAgainChangesNothing) {
+  const Redactor redactor;
+  for (const std::string line : {
+           "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and Authorization: Bearer tok_live_4f1c2d3e4f5a",
+           "login user=bob&password=hunter2&next=/home",
+           "token: abcdef123456 done",
+           R"({"authorization":"Basic dXNlcjpwYXNzd29yZA==","password":"x"})",
+           "{'api_key': 'sk_live_51H8xYz', 'retries': 3}",
+           "calling upstream with bearer 9f8e7d6c5b4a3f2e1d0c",
+           "connecting to postgres://admin:s3cr3t@db.internal:5432/orders",
+           "key AKIAIOSFODNN7EXAMPLE card 4111 1111 1111 1111 mail a.b@example.com",
+       }) {
+    const auto once = redacted(line, redactor);
+    ASSERT_NE(once, line);
+    std::string twice = once;
+    EXPECT_FALSE(redactor.redact_text(twice)) << once;
+    EXPECT_EQ(twice, once);
+  }
+}
+
 TEST(RedactText, MasksPasswordsInUrlsAndKeepsTheRest) {
   EXPECT_EQ(redacted("connecting to postgres://admin:s3cr3t@db.internal:5432/orders"),
             "connecting to postgres://admin:[Filtered]@db.internal:5432/orders");

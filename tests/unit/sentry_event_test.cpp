@@ -267,6 +267,16 @@ TEST(SentryEvent, DerivesASpanIdWhenTheTelemetryHadNone) {
   EXPECT_NE(span_id_for("a"), span_id_for("b"));
 }
 
+// The emulator's tracing.spanId repeats the X-Ray Parent: used as it is, the event's span would be
+// its own parent.
+TEST(SentryEvent, DerivesASpanIdWhenTheTelemetrysSpanIdIsTheParent) {
+  Failure f = timeout();
+  f.span_id = f.parent_span_id;
+  Parsed e(build_event(f, orders_api(), EventOptions{}, "0123456789abcdef0123456789abcdef"));
+  EXPECT_EQ(e.str("/contexts/trace/span_id"), span_id_for(*f.request_id));
+  EXPECT_EQ(e.str("/contexts/trace/parent_span_id"), *f.parent_span_id);
+}
+
 TEST(SentryEvent, PlatformFromRuntimeVersionOrExecutionEnvironment) {
   EXPECT_EQ(platform_for("python:3.12.v48", std::nullopt), "python");
   EXPECT_EQ(platform_for("java:21.v27", std::nullopt), "java");

@@ -122,9 +122,16 @@ std::string function_name_of(const Failure& f, const config::FunctionEnvironment
   return !facts.function_name.empty() ? facts.function_name : f.function_name.value_or("");
 }
 
+// Lambda's tracing.spanId when it names a span of its own; when it repeats the X-Ray Parent (as the
+// emulator's does) it is the caller's span, and a span cannot be its own parent: derive one instead.
+std::string span_id_of(const Failure& f) {
+  if (f.span_id && f.span_id != f.parent_span_id) return *f.span_id;
+  return span_id_for(f.request_id.value_or(f.trace_id.value_or("")));
+}
+
 void write_trace_context(json::Writer& w, const Failure& f) {
   if (!f.trace_id) return;
-  const std::string span_id = f.span_id ? *f.span_id : span_id_for(f.request_id.value_or(*f.trace_id));
+  const std::string span_id = span_id_of(f);
   w.key("trace").begin_object().field("trace_id", *f.trace_id).field("span_id", span_id);
   if (f.parent_span_id) w.field("parent_span_id", *f.parent_span_id);
   w.field("op", "function.aws.lambda").field("status", trace_status(f.kind)).end_object();
