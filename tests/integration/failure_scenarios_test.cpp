@@ -505,7 +505,7 @@ TEST_F(InvocationFailures, NoRequestIsCutWhenAnInvocationTimesOut) {
     EXPECT_FALSE(contains(line, "were cut at the flush timeout")) << line;
     if (!contains(line, "] INFO delivery ")) continue;
     ++accounting;
-    EXPECT_TRUE(contains(line, " 0 unconfirmed,")) << line;
+    EXPECT_TRUE(contains(line, " 0 unconfirmed (0 items),")) << line;
   }
   EXPECT_EQ(accounting, 5U * 5U) << "five upstreams in each of the five lambda-relay processes\n" << joined(log);
 }
