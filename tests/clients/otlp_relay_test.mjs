@@ -3,15 +3,13 @@
 // arrive at the configured endpoint (a local upstream) intact, with the configured headers.
 //   node otlp_relay_test.mjs <lambda-relay>
 // Exit 0 pass, 1 fail, 77 skipped (the exporters are not installed).
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { checker, freePort, startRelay } from './relay_test_support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const relayPath = process.argv[2];
@@ -37,12 +35,7 @@ const REQUEST_TYPES = {
   logs: collector.logs.v1.ExportLogsServiceRequest,
 };
 
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'}: ${what}${ok || !detail ? '' : ` (${detail})`}`);
-  if (!ok) failures += 1;
-  return ok;
-}
+const { check, failures } = checker();
 
 // The upstream: records every request, decoded with the OTLP schema, and answers as a collector.
 const received = [];
@@ -73,39 +66,15 @@ const upstream = createServer((req, res) => {
 await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
 const upstreamBase = `http://127.0.0.1:${upstream.address().port}`;
 
-const freePort = await new Promise((resolve) => {
-  const s = createNetServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
 
 // Only lambda-relay reads the OTEL_ variables here: the exporters get their URL in code.
-const relay = spawn(relayPath, [], {
-  env: {
-    ...process.env,
-    LAMBDA_RELAY_DEV_MODE: 'true',
-    LAMBDA_RELAY_LOG_LEVEL: 'debug',
-    LAMBDA_RELAY_INGEST_PORTS: String(freePort),
-    OTEL_EXPORTER_OTLP_ENDPOINT: `${upstreamBase}/collector/`,
-    OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret%20one,x-tenant=all',
-    OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-tenant=logs',
-    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${upstreamBase}/metrics-in`,
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const relayLog = [];
-const listening = new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('lambda-relay did not start listening within 10 s')), 10000);
-  createInterface({ input: relay.stdout }).on('line', (line) => {
-    relayLog.push(line);
-    if (line.includes('relay: listening on')) {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
-  relay.on('exit', (code) => reject(new Error(`lambda-relay exited with ${code}`)));
+const relayPort = await freePort();
+const { relay, log: relayLog, listening } = startRelay(relayPath, relayPort, {
+  LAMBDA_RELAY_LOG_LEVEL: 'debug',
+  OTEL_EXPORTER_OTLP_ENDPOINT: `${upstreamBase}/collector/`,
+  OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret%20one,x-tenant=all',
+  OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'x-tenant=logs',
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${upstreamBase}/metrics-in`,
 });
 
 const resource = resourceFromAttributes({ 'service.name': 'relay-client-test' });
@@ -154,7 +123,7 @@ function spanNames(request) {
 
 try {
   await listening;
-  const relayBase = `http://127.0.0.1:${freePort}`;
+  const relayBase = `http://127.0.0.1:${relayPort}`;
   const exports = [
     ['protobuf traces', new ProtoTraceExporter({ url: `${relayBase}/v1/traces` }), finishedSpans(['proto-span'])],
     ['JSON traces', new JsonTraceExporter({ url: `${relayBase}/v1/traces` }), finishedSpans(['json-span'])],
@@ -224,9 +193,9 @@ try {
   relay.kill('SIGTERM');
   upstream.close();
 }
-if (failures) {
+if (failures()) {
   console.log('----- lambda-relay output -----');
   console.log(relayLog.slice(-40).join('\n'));
 }
-console.log(failures ? `RESULT: FAIL (${failures})` : 'RESULT: PASS (OtlpExportersThroughRelay)');
-process.exit(failures ? 1 : 0);
+console.log(failures() ? `RESULT: FAIL (${failures()})` : 'RESULT: PASS (OtlpExportersThroughRelay)');
+process.exit(failures() ? 1 : 0);

@@ -6,12 +6,11 @@
 // Exit 0 pass, 1 fail, 77 skipped (@pyroscope/nodejs not installed).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { checker, freePort, startRelay } from './relay_test_support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const relayPath = process.argv[2];
@@ -20,12 +19,7 @@ if (!existsSync(join(here, 'node_modules', '@pyroscope', 'nodejs', 'package.json
   process.exit(77);
 }
 
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'}: ${what}${ok || !detail ? '' : ` (${detail})`}`);
-  if (!ok) failures += 1;
-  return ok;
-}
+const { check, failures } = checker();
 
 const received = [];
 let notify = () => {};
@@ -41,37 +35,6 @@ const upstream = createServer((req, res) => {
 });
 await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
 const upstreamPort = upstream.address().port;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createNetServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startRelay(port, env) {
-  const relay = spawn(relayPath, [], {
-    env: { ...process.env, LAMBDA_RELAY_DEV_MODE: 'true', LAMBDA_RELAY_INGEST_PORTS: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const log = [];
-  const exited = new Promise((resolve) => relay.on('exit', (code) => resolve(code)));
-  const listening = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('lambda-relay did not start listening within 10 s')), 10000);
-    createInterface({ input: relay.stdout }).on('line', (line) => {
-      log.push(line);
-      if (line.includes('relay: listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    exited.then((code) => reject(new Error(`lambda-relay exited with ${code}: ${log.join('\n')}`)));
-  });
-  return { relay, log, listening, exited };
-}
 
 function runClient(serverAddress) {
   return new Promise((resolve) => {
@@ -128,7 +91,7 @@ async function scenario(title, env, expected) {
   console.log(`--- ${title}`);
   received.length = 0;
   const port = await freePort();
-  const { relay, log, listening, exited } = startRelay(port, env);
+  const { relay, log, listening, exited } = startRelay(relayPath, port, env);
   try {
     await listening;
     const relayBase = `http://127.0.0.1:${port}`;
@@ -212,5 +175,5 @@ await scenario('basic auth', {
 });
 
 upstream.close();
-console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
-process.exit(failures === 0 ? 0 : 1);
+console.log(failures() === 0 ? 'all checks passed' : `${failures()} check(s) failed`);
+process.exit(failures() === 0 ? 0 : 1);

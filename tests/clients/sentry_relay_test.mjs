@@ -5,12 +5,11 @@
 // Exit 0 pass, 1 fail, 77 skipped (@sentry/node not installed).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { checker, freePort, startRelay } from './relay_test_support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const relayPath = process.argv[2];
@@ -19,12 +18,7 @@ if (!existsSync(join(here, 'node_modules', '@sentry', 'node', 'package.json'))) 
   process.exit(77);
 }
 
-let failures = 0;
-function check(ok, what, detail = '') {
-  console.log(`${ok ? 'PASS' : 'FAIL'}: ${what}${ok || !detail ? '' : ` (${detail})`}`);
-  if (!ok) failures += 1;
-  return ok;
-}
+const { check, failures } = checker();
 
 // Envelope parsing as Sentry does it: items with and without `length`.
 function parseEnvelope(buffer) {
@@ -78,36 +72,12 @@ const upstream = createServer((req, res) => {
 await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
 const upstreamPort = upstream.address().port;
 
-const freePort = await new Promise((resolve) => {
-  const s = createNetServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
 
 const sentryDsn = `http://publickey@127.0.0.1:${upstreamPort}/42`;
-const relay = spawn(relayPath, [], {
-  env: {
-    ...process.env,
-    LAMBDA_RELAY_DEV_MODE: 'true',
-    LAMBDA_RELAY_LOG_LEVEL: 'debug',
-    LAMBDA_RELAY_INGEST_PORTS: String(freePort),
-    SENTRY_DSN: sentryDsn,
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const relayLog = [];
-const listening = new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error('lambda-relay did not start listening within 10 s')), 10000);
-  createInterface({ input: relay.stdout }).on('line', (line) => {
-    relayLog.push(line);
-    if (line.includes('relay: listening on')) {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
-  relay.on('exit', (code) => reject(new Error(`lambda-relay exited with ${code}`)));
+const relayPort = await freePort();
+const { relay, log: relayLog, listening } = startRelay(relayPath, relayPort, {
+  LAMBDA_RELAY_LOG_LEVEL: 'debug',
+  SENTRY_DSN: sentryDsn,
 });
 
 // Asynchronous: the upstream in this process must keep answering while a client runs.
@@ -154,11 +124,11 @@ function complete(tag) {
 
 try {
   await listening;
-  const relayBase = `http://127.0.0.1:${freePort}`;
+  const relayBase = `http://127.0.0.1:${relayPort}`;
   // Refused first: had it been forwarded, it would reach the upstream before the runs below.
   await runClient('foreign', `http://publickey@127.0.0.1:${upstreamPort}/43`, `${relayBase}/envelope`);
   check(await runClient('tunnel', sentryDsn, `${relayBase}/envelope`) === 0, 'tunnel client flushed');
-  check(await runClient('dsn', `http://publickey@127.0.0.1:${freePort}/42`) === 0, 'DSN-at-relay client flushed');
+  check(await runClient('dsn', `http://publickey@127.0.0.1:${relayPort}/42`) === 0, 'DSN-at-relay client flushed');
 
   await new Promise((resolve) => {
     const timer = setTimeout(resolve, 20000);
@@ -206,9 +176,9 @@ try {
   relay.kill('SIGTERM');
   upstream.close();
 }
-if (failures) {
+if (failures()) {
   console.log('----- lambda-relay output -----');
   console.log(relayLog.slice(-40).join('\n'));
 }
-console.log(failures ? `RESULT: FAIL (${failures})` : 'RESULT: PASS (SentryNodeThroughRelay)');
-process.exit(failures ? 1 : 0);
+console.log(failures() ? `RESULT: FAIL (${failures()})` : 'RESULT: PASS (SentryNodeThroughRelay)');
+process.exit(failures() ? 1 : 0);
