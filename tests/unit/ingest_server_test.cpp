@@ -11,16 +11,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string header(const net::Response& response, std::string_view name) {
-  const auto it = response.find(name);
-  return it == response.end() ? std::string{} : std::string(it->value());
-}
-
-std::string header(const net::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string{} : std::string(it->value());
-}
-
 TEST(IngestServer, AnswersAnUnknownPathWith404NamingTheRoutes) {
   RelayHarness relay;
   relay.start();

@@ -21,22 +21,6 @@ constexpr std::string_view kProtobuf = "Content-Type: application/x-protobuf\r\n
 constexpr std::string_view kJson = "Content-Type: application/json\r\n";
 constexpr std::string_view kJsonTraces = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"json span"}]}]}]})";
 
-std::string header(const net::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string{} : std::string(it->value());
-}
-std::string header(const net::Response& response, std::string_view name) {
-  const auto it = response.find(name);
-  return it == response.end() ? std::string{} : std::string(it->value());
-}
-
-unsigned status_of(const Exchange& exchange) {
-  EXPECT_TRUE(exchange.response) << exchange.error.message();
-  return exchange.response ? exchange.response->result_int() : 0;
-}
-
-std::string detail_of(const Exchange& exchange) { return exchange.response ? exchange.response->body() : ""; }
-
 // zlib-wrapped deflate, as "Content-Encoding: deflate" means.
 std::string zlib_deflate(std::string_view data) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
@@ -56,8 +40,8 @@ TEST(OtlpRelay, ForwardsEachSignalToItsEndpointWithTheConfiguredHeadersAndTheSdk
     const auto body = otlp_traces(signal);  // the shape does not matter to the relay, the framing does
     auto exchange = relay.post(fmt::format("/v1/{}", signal), body,
                                fmt::format("{}User-Agent: OTel-OTLP-Exporter-JavaScript/0.223.1\r\n", kProtobuf));
-    EXPECT_EQ(status_of(exchange), 200U) << detail_of(exchange);
-    EXPECT_EQ(detail_of(exchange), "") << "an empty ExportServiceResponse in protobuf is no bytes";
+    EXPECT_EQ(status_of(exchange), 200U) << body_of(exchange);
+    EXPECT_EQ(body_of(exchange), "") << "an empty ExportServiceResponse in protobuf is no bytes";
     EXPECT_EQ(header(*exchange.response, "Content-Type"), "application/x-protobuf");
   }
   ASSERT_TRUE(relay.wait_for_upstream(3));
@@ -80,8 +64,8 @@ TEST(OtlpRelay, AnswersJsonWithAnEmptyJsonResponse) {
   relay.otlp_to_upstream();
   relay.start();
   auto exchange = relay.post("/v1/traces", kJsonTraces, "Content-Type: application/json; charset=utf-8\r\n");
-  EXPECT_EQ(status_of(exchange), 200U) << detail_of(exchange);
-  EXPECT_EQ(detail_of(exchange), "{}");
+  EXPECT_EQ(status_of(exchange), 200U) << body_of(exchange);
+  EXPECT_EQ(body_of(exchange), "{}");
   EXPECT_EQ(header(*exchange.response, "Content-Type"), "application/json");
   ASSERT_TRUE(relay.wait_for_upstream(1));
   EXPECT_EQ(relay.upstream.requests[0].body(), kJsonTraces);
@@ -113,24 +97,24 @@ TEST(OtlpRelay, RefusesWhatACollectorWouldRefuseWithAReasonAndSendsNothing) {
   const auto body = otlp_traces("span");
   const auto no_type = relay.post("/v1/traces", body);
   EXPECT_EQ(status_of(no_type), 415U);
-  EXPECT_NE(detail_of(no_type).find("application/x-protobuf or application/json"), std::string::npos);
+  EXPECT_NE(body_of(no_type).find("application/x-protobuf or application/json"), std::string::npos);
   const auto text = relay.post("/v1/traces", body, "Content-Type: text/plain\r\n");
   EXPECT_EQ(status_of(text), 415U);
-  EXPECT_NE(detail_of(text).find("\\\"text/plain\\\" is not OTLP/HTTP"), std::string::npos) << detail_of(text);
+  EXPECT_NE(body_of(text).find("\\\"text/plain\\\" is not OTLP/HTTP"), std::string::npos) << body_of(text);
   EXPECT_EQ(status_of(relay.post("/v1/traces", body, fmt::format("{}Content-Encoding: zstd\r\n", kProtobuf))), 415U);
   const auto bad_gzip = relay.post("/v1/logs", "\x1f\x8b\x08garbage", fmt::format("{}Content-Encoding: gzip\r\n", kProtobuf));
   EXPECT_EQ(status_of(bad_gzip), 400U);
-  EXPECT_NE(detail_of(bad_gzip).find("gzip"), std::string::npos) << detail_of(bad_gzip);
+  EXPECT_NE(body_of(bad_gzip).find("gzip"), std::string::npos) << body_of(bad_gzip);
   const auto truncated = relay.post("/v1/traces", body.substr(0, body.size() - 2), kProtobuf);
   EXPECT_EQ(status_of(truncated), 400U);
-  EXPECT_NE(detail_of(truncated).find("truncated"), std::string::npos) << detail_of(truncated);
+  EXPECT_NE(body_of(truncated).find("truncated"), std::string::npos) << body_of(truncated);
   EXPECT_EQ(status_of(relay.post("/v1/metrics", kJsonTraces, kProtobuf)), 400U) << "JSON labelled protobuf";
   EXPECT_EQ(status_of(relay.post("/v1/metrics", body, kJson)), 400U) << "protobuf labelled JSON";
   EXPECT_EQ(status_of(relay.post("/v1/logs", R"({"resourceLogs":[)", kJson)), 400U);
   // A gzip bomb: decodes to more than the bound (4 × the request limit).
   const auto bomb = support::gzip(std::string(4 * relay.config.max_request_bytes + 1, '\0'));
   const auto bombed = relay.post("/v1/traces", bomb, fmt::format("{}Content-Encoding: gzip\r\n", kProtobuf));
-  EXPECT_EQ(status_of(bombed), 400U) << detail_of(bombed);
+  EXPECT_EQ(status_of(bombed), 400U) << body_of(bombed);
   EXPECT_EQ(status_of(relay.post("/v1/traces", body, kProtobuf)), 200U);
   ASSERT_TRUE(relay.wait_for_upstream(1));
   ASSERT_TRUE(run(relay.io, relay.engine->flush(Clock::now() + std::chrono::seconds(5))));
@@ -145,7 +129,7 @@ TEST(OtlpRelay, AcceptsAnEmptyExportAndSendsNothing) {
   EXPECT_EQ(status_of(relay.post("/v1/traces", "", kProtobuf)), 200U);
   const auto json = relay.post("/v1/logs", "", kJson);
   EXPECT_EQ(status_of(json), 200U);
-  EXPECT_EQ(detail_of(json), "{}");
+  EXPECT_EQ(body_of(json), "{}");
   EXPECT_EQ(relay.engine->stats(relay.otlp_upstreams[0]->id).accepted, 0U);
   EXPECT_EQ(relay.engine->stats(relay.otlp_upstreams[2]->id).accepted, 0U);
 }
@@ -157,7 +141,7 @@ TEST(OtlpRelay, AnswersASignalWithoutEndpointWith404NamingTheVariables) {
   relay.start();
   const auto exchange = relay.post("/v1/metrics", otlp_traces("m"), kProtobuf);
   EXPECT_EQ(status_of(exchange), 404U) << "not retryable: an exporter must not hold up the function";
-  EXPECT_NE(detail_of(exchange).find("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"), std::string::npos) << detail_of(exchange);
+  EXPECT_NE(body_of(exchange).find("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"), std::string::npos) << body_of(exchange);
   EXPECT_EQ(status_of(relay.post("/v1/traces", otlp_traces("t"), kProtobuf)), 200U);
 }
 

@@ -49,11 +49,6 @@ std::vector<Captured> captured_requests(const std::filesystem::path& folder) {
   return out;
 }
 
-std::string header(const net::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string{} : std::string(it->value());
-}
-
 class PyroscopeFixtureReplay : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PyroscopeFixtureReplay, EveryCapturedProfileReachesTheServerIntactWithAuthAndTenant) {

@@ -17,22 +17,6 @@ constexpr std::string_view kQuery =
     "&until=1795390572&sampleRate=17";
 constexpr std::string_view kBoundary = "----formdata-undici-008496339267";
 
-std::string header(const net::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string{} : std::string(it->value());
-}
-std::string header(const net::Response& response, std::string_view name) {
-  const auto it = response.find(name);
-  return it == response.end() ? std::string{} : std::string(it->value());
-}
-
-unsigned status_of(const Exchange& exchange) {
-  EXPECT_TRUE(exchange.response) << exchange.error.message();
-  return exchange.response ? exchange.response->result_int() : 0;
-}
-
-std::string body_of(const Exchange& exchange) { return exchange.response ? exchange.response->body() : ""; }
-
 // The relay with only Pyroscope configured (its upstream is the engine's first: id 0), sending to
 // the recording upstream under `base`.
 void start_pyroscope(RelayHarness& relay, std::function<void(config::PyroscopeConfig&)> configure = {},

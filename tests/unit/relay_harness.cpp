@@ -10,6 +10,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <stdexcept>
 
@@ -175,5 +176,22 @@ bool RelayHarness::wait_for_upstream(std::size_t count) {
                                          std::chrono::steady_clock::now() + std::chrono::seconds(5)));
   return done.value_or(false);
 }
+
+std::string header(const net::Request& request, std::string_view name) {
+  const auto it = request.find(name);
+  return it == request.end() ? std::string{} : std::string(it->value());
+}
+
+std::string header(const net::Response& response, std::string_view name) {
+  const auto it = response.find(name);
+  return it == response.end() ? std::string{} : std::string(it->value());
+}
+
+unsigned status_of(const Exchange& exchange) {
+  EXPECT_TRUE(exchange.response) << exchange.error.message();
+  return exchange.response ? exchange.response->result_int() : 0;
+}
+
+std::string body_of(const Exchange& exchange) { return exchange.response ? exchange.response->body() : ""; }
 
 }  // namespace lambda_relay::test

@@ -87,6 +87,13 @@ class RelayHarness {
   net::tcp::endpoint endpoint;
 };
 
+// A header's value, "" when it is absent.
+std::string header(const net::Request& request, std::string_view name);
+std::string header(const net::Response& response, std::string_view name);
+// The exchange's status (a failed expectation, and 0, when it got no answer) and body.
+unsigned status_of(const Exchange& exchange);
+std::string body_of(const Exchange& exchange);
+
 // The raw bytes of a chunked body.
 std::string chunked(std::string_view body, std::size_t chunk);
 

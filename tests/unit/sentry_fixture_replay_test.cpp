@@ -26,11 +26,6 @@ std::string retarget(std::string body, std::string_view port) {
   return gzipped ? support::gzip(body) : body;
 }
 
-std::string header(const net::Request& request, std::string_view name) {
-  const auto it = request.find(name);
-  return it == request.end() ? std::string{} : std::string(it->value());
-}
-
 class SentryFixtureReplay : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SentryFixtureReplay, EveryCapturedEnvelopeReachesSentryIntactWithAuth) {
