@@ -295,17 +295,24 @@ asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadlin
   emit("platform.initRuntimeDone", records::init_runtime_done(phase, outcome));
   emit_extension_records();
   emit("platform.initReport", records::init_report(phase, outcome, duration));
-  state_.init_open = false;
-  telemetry_.end_init();
   inits_.push_back({phase, outcome, duration});
 
   if (outcome.status != "success") {
+    // As in RIE, only a successful Init closes registration and subscriptions: an extension that
+    // registered just before the runtime failed may still subscribe, and gets this Init's events.
     co_await shut_down("spindown");  // RIE's reason for a failed Init
+    close_init();
     needs_init_ = true;
     co_return false;
   }
+  close_init();
   needs_init_ = false;
   co_return true;
+}
+
+void Sandbox::close_init() {
+  state_.init_open = false;
+  telemetry_.end_init();
 }
 
 asio::awaitable<bool> Sandbox::cold_start() {

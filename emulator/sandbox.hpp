@@ -87,6 +87,7 @@ class Sandbox {
   void launch_runtime();
   records::Outcome init_outcome(bool finished) const;
   void emit_extension_records();
+  void close_init();  // registration and subscriptions end; Init events are no longer replayed
   boost::asio::awaitable<void> shut_down(std::string reason);
   boost::asio::awaitable<void> stop_runtime();
   boost::asio::awaitable<void> drain_output(std::shared_ptr<Process> process);

@@ -50,8 +50,9 @@ class Processor {
   virtual boost::asio::awaitable<void> invoke(const InvokeEvent& event);
 
   // SHUTDOWN (or SIGTERM): finish by `deadline` (already earlier than Lambda's by a safety margin).
-  // The telemetry of the last invoke has been received and processed before this is called, unless
-  // it did not arrive in time.
+  // The last invoke's platform.report and the Init's platform.initReport (a failed Init's report often
+  // comes only with its SHUTDOWN) have been received and processed before this is called, unless they
+  // did not arrive in time or the subscription has no platform events.
   virtual boost::asio::awaitable<void> shutdown(const ShutdownEvent& event,
                                                 std::chrono::system_clock::time_point deadline);
 
@@ -79,7 +80,7 @@ struct RunOptions {
   bool subscribe = true;
   // Time kept back from the SHUTDOWN deadline.
   std::chrono::milliseconds shutdown_margin{100};
-  // How long SHUTDOWN waits for the last invoke's telemetry (platform.runtimeDone / report).
+  // How long SHUTDOWN waits for the last platform events (the Init's and the last invoke's reports).
   std::chrono::milliseconds final_telemetry_wait{500};
   // Log sink; lines a Processor should not feed back into what it exports start with "[<name>]".
   std::function<void(LogLevel, std::string_view)> log;

@@ -2,6 +2,7 @@
 
 #include "json/writer.hpp"
 #include "net/http_client.hpp"
+#include "platform/platform_error.hpp"
 
 #include <simdjson.h>
 
@@ -11,6 +12,8 @@
 #include <cctype>
 
 namespace lambda_relay {
+using platform::platform_error;
+
 namespace {
 
 constexpr std::string_view kBase = "/2020-01-01/extension";
@@ -23,19 +26,6 @@ std::string lower(std::string_view text) {
 
 Error json_error(std::string_view what, simdjson::error_code ec) {
   return make_error("InvalidResponse", fmt::format("{}: {}", what, simdjson::error_message(ec)));
-}
-
-// Turns a non-2xx answer into an Error carrying the platform's errorType and errorMessage.
-Error platform_error(const net::Response& response, std::string_view call) {
-  std::string type = fmt::format("HTTP{}", response.result_int());
-  std::string message = response.body();
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(response.body());
-  auto doc = parser.iterate(padded);
-  std::string_view field;
-  if (!doc.error() && !doc["errorType"].get_string().get(field)) type = std::string(field);
-  if (!doc.error() && !doc["errorMessage"].get_string().get(field)) message = std::string(field);
-  return make_error(type, fmt::format("{} answered {}: {}", call, response.result_int(), message));
 }
 
 std::chrono::system_clock::time_point from_epoch_ms(std::int64_t ms) {

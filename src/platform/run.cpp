@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 
@@ -48,6 +49,20 @@ LogLevel to_public_level(log::Level level) {
 
 void log_not_supported(const log::Logger& logger, const Error& error) {
   logger.warn("the platform has no Telemetry API ({}): running without telemetry", error.message);
+}
+
+// Lambda closes subscriptions when Init ends. A runtime that fails within moments of starting can end
+// a (failed) Init between this extension's registration and its subscription: the platform then
+// shuts the environment down and retries Init with new processes. Reporting an init error now would
+// add a second, misleading cause to that failed Init, so the run goes on without telemetry.
+bool init_already_over(const Error& error) { return error.code == "Telemetry.SubscriptionClosed"; }
+
+void log_init_over(const log::Logger& logger, const Error& error) {
+  logger.warn("Init ended before the Telemetry API subscription ({}): running without telemetry", error.message);
+}
+
+bool includes_platform(const std::vector<std::string>& types) {
+  return std::find(types.begin(), types.end(), "platform") != types.end();
 }
 
 std::string destination_uri(std::uint16_t port) { return "http://sandbox.localdomain:" + std::to_string(port) + "/"; }
@@ -133,6 +148,11 @@ class Runner {
       log_not_supported(logger_, subscribed.error());
       co_return Result<void>{};
     }
+    if (!subscribed && init_already_over(subscribed.error())) {
+      log_init_over(logger_, subscribed.error());
+      co_return Result<void>{};
+    }
+    awaits_platform_events_ = subscribed && includes_platform(options_.types);
     if (!subscribed) co_return subscribed.error();
     co_return Result<void>{};
   }
@@ -141,8 +161,18 @@ class Runner {
     if (event.type == telemetry::EventType::platform_report) {
       last_report_id_ = std::get<telemetry::Report>(event.record).request_id;
       changed_.notify();
+    } else if (event.type == telemetry::EventType::platform_init_report ||
+               event.type == telemetry::EventType::platform_restore_report) {
+      init_reported_ = true;
+      changed_.notify();
     }
     processor_.process(event);
+  }
+
+  // What SHUTDOWN waits for: the outcome of this process's Init (a failed Init's report is often
+  // delivered only once the platform has sent SHUTDOWN) and the last invoke's platform.report.
+  bool final_telemetry_arrived() const {
+    return init_reported_ && (last_invoke_id_.empty() || last_report_id_ == last_invoke_id_);
   }
 
   net::Awaitable<void> on_invoke(const InvokeEvent& event) {
@@ -151,12 +181,12 @@ class Runner {
   }
 
   net::Awaitable<void> on_shutdown(const ShutdownEvent& event, std::chrono::system_clock::time_point deadline) {
-    // The last invoke's telemetry (its platform.report) is often delivered only now: wait for it, briefly.
-    if (options_.subscribe && !last_invoke_id_.empty()) {
+    // The last platform events are often delivered only now: wait for them, briefly.
+    if (awaits_platform_events_) {
       const auto budget = std::min(options_.final_telemetry_wait,
                                    std::chrono::duration_cast<std::chrono::milliseconds>(
                                        (deadline - std::chrono::system_clock::now()) / 2));
-      co_await changed_.wait_until([this] { return last_report_id_ == last_invoke_id_; },
+      co_await changed_.wait_until([this] { return final_telemetry_arrived(); },
                                    support::StateChanged::Clock::now() + budget);
     }
     co_await processor_.shutdown(event, deadline);
@@ -175,6 +205,8 @@ class Runner {
   platform::Lifecycle lifecycle_;
   std::string last_invoke_id_;
   std::string last_report_id_;
+  bool awaits_platform_events_ = false;  // subscribed, with the platform type
+  bool init_reported_ = false;
   int exit_code_ = 0;
 };
 

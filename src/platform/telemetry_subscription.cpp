@@ -1,6 +1,7 @@
 #include "platform/telemetry_subscription.hpp"
 
 #include "json/writer.hpp"
+#include "platform/platform_error.hpp"
 
 #include <fmt/format.h>
 
@@ -58,6 +59,11 @@ net::Awaitable<Result<std::string>> subscribe_telemetry(net::HttpConnection& api
       co_return version;
     }
     if (status == 202) co_return make_error("Telemetry.NotSupported", response->body());
+    if (status == 403) {
+      if (auto closed = platform_error(*response, "Telemetry API"); closed.code == "Telemetry.SubscriptionClosed") {
+        co_return closed;
+      }
+    }
     last = rejection(status, response->body());
     if (status != 400) co_return last;
     log_fallback(logger, version, response->body());

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -78,6 +79,33 @@ TEST(TelemetryDelivery, EverySubscribedEventArrivesOnceInOrderIncludingInitRepla
   const auto subscriber = run.report["telemetry"]["subscribers"].at(0);
   EXPECT_EQ(subscriber["failed_posts"].i64(), 0);
   EXPECT_EQ(subscriber["dropped_events"].i64(), 0);
+}
+
+// A runtime that fails at once can end Init between an extension's registration and its subscription.
+// As in RIE, only a successful Init closes subscriptions: a subscription made during the failed Init's
+// teardown is accepted and gets that Init's events. The recorder forces the order by subscribing only
+// after event/next has given it the failed Init's SHUTDOWN, then leaves once initReport has arrived.
+TEST(TelemetryDelivery, ASubscriptionDuringAFailedInitsTeardownGetsThatInitsEvents) {
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--quiet", "--runtime-cmd", "/bin/sh -c 'exit 3'",
+                "--env", "RECORDER_OUT=" + out.string(), "--env", "RECORDER_TYPES=platform", "--env",
+                "RECORDER_SUBSCRIBE=after-first-event"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Recorded recorded;
+  read_recording(out, recorded);
+  fs::remove(out);
+  const auto recorder = run.report["extensions"].at(0);
+  EXPECT_EQ(recorder["exit_code"].i64(), 0) << "2: subscription refused; otherwise initReport never came\n"
+                                            << run.output;
+  EXPECT_EQ(recorder["shutdown_reason"].str(), "spindown");
+  EXPECT_FALSE(recorder["missed_shutdown_deadline"].boolean());
+  ASSERT_FALSE(recorded.types.empty()) << run.output;
+  EXPECT_EQ(recorded.types.front(), "platform.initStart");
+  EXPECT_NE(std::find(recorded.types.begin(), recorded.types.end(), "platform.initReport"), recorded.types.end());
 }
 
 TEST(TelemetryDelivery, FailedPostsAreRetriedAndNothingIsLost) {

@@ -1,7 +1,8 @@
 // A test extension that subscribes to the Telemetry (or Logs) API and appends every batch it receives,
 // one JSON array per line, to $RECORDER_OUT. $RECORDER_FAIL_FIRST=N makes it answer 500 to its first N
 // batches (the platform must retry); $RECORDER_SCHEMA, $RECORDER_API=logs, $RECORDER_TYPES (comma list),
-// $RECORDER_TIMEOUT_MS choose the subscription.
+// $RECORDER_TIMEOUT_MS choose the subscription. $RECORDER_SUBSCRIBE=after-first-event subscribes only
+// once event/next has answered (a failed Init's SHUTDOWN) and then stays until platform.initReport arrives.
 #include "json/writer.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
@@ -57,14 +58,26 @@ net::Request subscribe_request(const std::string& id, std::uint16_t port) {
   return request;
 }
 
+bool subscribes_late() { return env("RECORDER_SUBSCRIBE", "at-init") == "after-first-event"; }
+
+boost::asio::awaitable<void> subscribe(net::HttpConnection& api, const std::string& id, std::uint16_t port) {
+  auto subscribed = co_await api.send(subscribe_request(id, port));
+  if (!subscribed || subscribed->result_int() != 200) std::exit(2);
+}
+
 boost::asio::awaitable<void> run(lambda_relay::ExtensionsClient& client, net::HttpConnection& api, std::string name,
                                  std::uint16_t port) {
   std::vector<lambda_relay::LifecycleEventType> events{lambda_relay::LifecycleEventType::invoke,
                                                        lambda_relay::LifecycleEventType::shutdown};
   auto registered = co_await client.register_extension(std::move(name), std::move(events));
   if (!registered) std::exit(1);
-  auto subscribed = co_await api.send(subscribe_request(registered->extension_id, port));
-  if (!subscribed || subscribed->result_int() != 200) std::exit(2);
+  if (subscribes_late()) {
+    auto first = co_await client.next_event();
+    if (!first) std::exit(5);
+    co_await subscribe(api, registered->extension_id, port);
+    co_return;  // the listener ends the process once the Init's report has arrived
+  }
+  co_await subscribe(api, registered->extension_id, port);
   for (;;) {
     auto event = co_await client.next_event();
     if (!event || std::holds_alternative<lambda_relay::ShutdownEvent>(*event)) std::exit(0);
@@ -86,6 +99,7 @@ int main(int /*argc*/, char** argv) {
       co_return net::make_response(request, net::http::status::internal_server_error, "{}");
     }
     std::ofstream(out_path, std::ios::app) << request.body() << '\n';
+    if (subscribes_late() && request.body().find("\"platform.initReport\"") != std::string::npos) std::exit(0);
     co_return net::make_response(request, net::http::status::ok, "");
   });
   // sandbox.localdomain is the emulator's loopback here.
