@@ -1,6 +1,7 @@
 #include "telemetry_hub.hpp"
 
 #include "json/writer.hpp"
+#include "net/hosts_file.hpp"
 #include "net/http_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -57,6 +58,13 @@ std::string logs_dropped(int records, std::size_t bytes) {
       .raw(record)
       .end_object();
   return out;
+}
+
+// The subscription's host (sandbox.localdomain or sandbox) as the hosts file gives it, as an extension
+// binding that name sees it; loopback where the hosts file does not name it.
+net::asio::ip::address destination(const Subscription& subscription) {
+  return lambda_relay::net::address_in_hosts_file(subscription.host)
+      .value_or(net::asio::ip::address(net::asio::ip::address_v4::loopback()));
 }
 
 std::string json_array(const std::vector<std::string>& events) {
@@ -211,7 +219,8 @@ std::vector<std::string> TelemetryHub::take_batch(Subscriber& s) {
 
 asio::awaitable<bool> TelemetryHub::post(Subscriber& s, std::string body) {
   if (!s.http) {
-    s.http = std::make_unique<net::HttpConnection>(changed_.executor(), net::HostPort{"127.0.0.1", s.subscription.port});
+    s.http = std::make_unique<net::HttpConnection>(changed_.executor(),
+                                                   net::HostPort{destination(s.subscription).to_string(), s.subscription.port});
   }
   net::Request request{net::http::verb::post, s.subscription.path, 11};
   request.set(net::http::field::content_type, "application/json");
@@ -224,7 +233,7 @@ asio::awaitable<bool> TelemetryHub::post(Subscriber& s, std::string body) {
 asio::awaitable<bool> TelemetryHub::stream(Subscriber& s, std::string lines) {
   if (!s.tcp) {
     s.tcp = std::make_unique<net::tcp::socket>(changed_.executor());
-    const net::tcp::endpoint endpoint(net::asio::ip::make_address_v4("127.0.0.1"), s.subscription.port);
+    const net::tcp::endpoint endpoint(destination(s.subscription), s.subscription.port);
     auto [ec] = co_await s.tcp->async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
     if (ec) {
       s.tcp.reset();

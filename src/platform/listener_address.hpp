@@ -1,6 +1,7 @@
-// Where the telemetry listener binds. Lambda only delivers to http://sandbox.localdomain:PORT, so in
-// Lambda we bind the address that name resolves to. Outside Lambda (the emulator, local runs) the
-// Lambda APIs are on loopback and so is the listener — and no DNS query leaves the machine.
+// Where the telemetry listener binds. Lambda only delivers to http://sandbox.localdomain:PORT, so the
+// listener binds what that name is in the sandbox's hosts file. Where the hosts file does not name it
+// and the Lambda APIs are on loopback (the emulator, local runs), the listener is on loopback too and no
+// DNS query leaves the machine; elsewhere the name is resolved.
 #pragma once
 
 #include "log/logger.hpp"
