@@ -19,9 +19,9 @@ void log_fallback(const log::Logger& logger, const std::string& reason) {
 }  // namespace
 
 net::Awaitable<net::asio::ip::address> listener_address(const net::HostPort& runtime_api, net::DnsResolver& resolver,
-                                                        const log::Logger& logger) {
+                                                        const log::Logger& logger, const char* hosts_path) {
   const auto loopback = net::asio::ip::address(net::asio::ip::address_v4::loopback());
-  if (auto listed = net::address_in_hosts_file(kSandboxHost)) co_return *listed;
+  if (auto listed = net::address_in_hosts_file(kSandboxHost, hosts_path)) co_return *listed;
   if (is_loopback(runtime_api.host)) co_return loopback;
   auto resolved = co_await resolver.resolve(std::string(kSandboxHost), 0);
   if (!resolved) {

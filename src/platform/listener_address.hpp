@@ -13,6 +13,6 @@ namespace lambda_relay::platform {
 inline constexpr std::string_view kSandboxHost = "sandbox.localdomain";
 
 net::Awaitable<net::asio::ip::address> listener_address(const net::HostPort& runtime_api, net::DnsResolver& resolver,
-                                                        const log::Logger& logger);
+                                                        const log::Logger& logger, const char* hosts_path = "/etc/hosts");
 
 }  // namespace lambda_relay::platform
