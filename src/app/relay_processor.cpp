@@ -146,6 +146,7 @@ boost::asio::awaitable<void> RelayProcessor::invoke(const InvokeEvent& event) {
   if (otlp_) otlp_->on_invoke(event);
   if (failures_) failures_->note_invoke(event);
   if (!plan.flush_at_start && !plan.flush_at_end) co_return;  // nothing sent in this invocation
+  if (!engine_->has_upstreams()) co_return;  // nowhere to send: waiting for runtimeDone would only cost time
   const auto hold_until = steady_deadline(event.deadline, kDeadlineMargin);
   engine_->open_cycle();
   if (plan.flush_at_start) {

@@ -86,6 +86,7 @@ class DeliveryEngine {
   net::Awaitable<void> pause(Clock::time_point deadline);
 
   [[nodiscard]] bool idle() const;
+  [[nodiscard]] bool has_upstreams() const noexcept { return !upstreams_.empty(); }
   [[nodiscard]] std::size_t buffered_bytes() const noexcept { return buffered_bytes_; }
   [[nodiscard]] bool rate_limited(UpstreamId upstream, std::string_view category) const;
   // Until when the upstream holds back `category` (a past time when it does not): a relay's Retry-After.
