@@ -295,6 +295,7 @@ asio::awaitable<bool> Sandbox::init(std::string phase, Clock::time_point deadlin
   emit("platform.initRuntimeDone", records::init_runtime_done(phase, outcome));
   emit_extension_records();
   emit("platform.initReport", records::init_report(phase, outcome, duration));
+  telemetry_.seal_init();
   inits_.push_back({phase, outcome, duration});
 
   if (outcome.status != "success") {

@@ -96,6 +96,7 @@ struct TelemetryHub::Subscriber {
   Clock::time_point first_queued_at;
   bool in_flight = false;
   bool closed = false;
+  bool flush_now = false;  // subscribed after the Init reported: its replay goes out at once
   int dropped_records = 0;
   std::size_t dropped_bytes = 0;
   SubscriberStats stats;
@@ -115,8 +116,14 @@ void TelemetryHub::begin_init() {
   init_events_.clear();
 }
 
+void TelemetryHub::seal_init() {
+  in_init_ = false;
+  init_sealed_ = true;
+}
+
 void TelemetryHub::end_init() {
   in_init_ = false;
+  init_sealed_ = false;
   init_events_.clear();
 }
 
@@ -165,6 +172,7 @@ void TelemetryHub::subscribe(const std::shared_ptr<Extension>& extension, Subscr
   for (const auto& past : init_events_) {
     if (wants(s->subscription, past)) enqueue(*s, past);
   }
+  s->flush_now = init_sealed_;
   subscribers_.push_back(s);
   asio::co_spawn(changed_.executor(), deliver(s), asio::detached);
 }
@@ -252,7 +260,7 @@ asio::awaitable<void> TelemetryHub::deliver(std::shared_ptr<Subscriber> s) {
   auto ready = [&] {
     if (s->closed) return true;
     if (s->queue.empty() || processes_.frozen()) return false;
-    return force_flush_ || s->queue.size() >= static_cast<std::size_t>(buffering.max_items) ||
+    return force_flush_ || s->flush_now || s->queue.size() >= static_cast<std::size_t>(buffering.max_items) ||
            s->queued_bytes >= static_cast<std::size_t>(buffering.max_bytes) ||
            Clock::now() >= s->first_queued_at + timeout;
   };
@@ -266,6 +274,7 @@ asio::awaitable<void> TelemetryHub::deliver(std::shared_ptr<Subscriber> s) {
     if (!ready()) continue;
 
     auto batch = take_batch(*s);
+    s->flush_now = s->flush_now && !s->queue.empty();
     s->in_flight = true;
     bool delivered = false;
     for (int attempt = 0; attempt < kDeliveryAttempts && !delivered && !s->closed; ++attempt) {

@@ -45,6 +45,9 @@ class TelemetryHub {
 
   void emit(EmittedEvent event);
   void begin_init();  // from here on, events are kept for subscribers that come later in this Init
+  // The Init has reported: later events are not the Init's. A failed Init's teardown may still bring
+  // subscribers; they get the Init's events at once (the platform flushes before SHUTDOWN).
+  void seal_init();
   void end_init();
 
   void subscribe(const std::shared_ptr<Extension>& extension, Subscription subscription);
@@ -70,7 +73,8 @@ class TelemetryHub {
   const ProcessTable& processes_;
   std::vector<std::shared_ptr<Subscriber>> subscribers_;
   std::vector<EmittedEvent> init_events_;
-  bool in_init_ = false;
+  bool in_init_ = false;      // recording events for later subscribers
+  bool init_sealed_ = false;  // the Init reported; subscriptions still open (its failed teardown)
   bool force_flush_ = false;
   std::vector<std::string> history_;  // every event in Telemetry API shape, in emission order
 };

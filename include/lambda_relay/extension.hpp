@@ -50,9 +50,9 @@ class Processor {
   virtual boost::asio::awaitable<void> invoke(const InvokeEvent& event);
 
   // SHUTDOWN (or SIGTERM): finish by `deadline` (already earlier than Lambda's by a safety margin).
-  // The last invoke's platform.report and the Init's platform.initReport (a failed Init's report often
-  // comes only with its SHUTDOWN) have been received and processed before this is called, unless they
-  // did not arrive in time or the subscription has no platform events.
+  // The last invoke's platform.report (before any invoke: the Init's platform.initReport, which for a
+  // failed Init often comes only with its SHUTDOWN) has been received and processed before this is
+  // called, unless it did not arrive in time or the subscription has no platform events.
   virtual boost::asio::awaitable<void> shutdown(const ShutdownEvent& event,
                                                 std::chrono::system_clock::time_point deadline);
 

@@ -61,10 +61,6 @@ void log_init_over(const log::Logger& logger, const Error& error) {
   logger.warn("Init ended before the Telemetry API subscription ({}): running without telemetry", error.message);
 }
 
-void log_bind_fallback(const log::Logger& logger, const boost::asio::ip::address& address, const Error& error) {
-  logger.warn("the telemetry listener cannot bind {} ({}): binding 127.0.0.1", address.to_string(), error.message);
-}
-
 bool includes_platform(const std::vector<std::string>& types) {
   return std::find(types.begin(), types.end(), "platform") != types.end();
 }
@@ -143,10 +139,6 @@ class Runner {
   net::Awaitable<Result<void>> start_telemetry(std::string extension_id) {
     const auto address = co_await platform::listener_address(runtime_api_, resolver_, logger_);
     auto bound = listener_.listen({address, options_.listener_port});
-    if (!bound && !address.is_loopback()) {
-      log_bind_fallback(logger_, address, bound.error());
-      bound = listener_.listen({boost::asio::ip::address_v4::loopback(), options_.listener_port});
-    }
     if (!bound) co_return make_error("Extension.ListenerFailed", bound.error().message);
     net::HttpConnection api(io_.get_executor(), runtime_api_);
     platform::SubscriptionSettings settings{options_.types, options_.buffering, destination_uri(bound->port()),
@@ -177,10 +169,10 @@ class Runner {
     processor_.process(event);
   }
 
-  // What SHUTDOWN waits for: the outcome of this process's Init (a failed Init's report is often
-  // delivered only once the platform has sent SHUTDOWN) and the last invoke's platform.report.
+  // What SHUTDOWN waits for: the last invoke's platform.report or, before any invoke, the outcome of
+  // this process's Init (a failed Init's report is often delivered only once SHUTDOWN has been sent).
   bool final_telemetry_arrived() const {
-    return init_reported_ && (last_invoke_id_.empty() || last_report_id_ == last_invoke_id_);
+    return last_invoke_id_.empty() ? init_reported_ : last_report_id_ == last_invoke_id_;
   }
 
   net::Awaitable<void> on_invoke(const InvokeEvent& event) {

@@ -4,6 +4,7 @@
 // $RECORDER_TIMEOUT_MS choose the subscription. $RECORDER_SUBSCRIBE=after-first-event subscribes only
 // once event/next has answered (a failed Init's SHUTDOWN) and then stays until platform.initReport arrives.
 #include "json/writer.hpp"
+#include "net/hosts_file.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 
@@ -102,8 +103,10 @@ int main(int /*argc*/, char** argv) {
     if (subscribes_late() && request.body().find("\"platform.initReport\"") != std::string::npos) std::exit(0);
     co_return net::make_response(request, net::http::status::ok, "");
   });
-  // sandbox.localdomain is the emulator's loopback here.
-  auto bound = listener.listen({boost::asio::ip::make_address_v4("127.0.0.1"), 0});
+  // Where the emulator delivers for sandbox.localdomain (as lambda-relay's listener decides it).
+  const auto address = net::address_in_hosts_file("sandbox.localdomain")
+                           .value_or(boost::asio::ip::address(boost::asio::ip::address_v4::loopback()));
+  auto bound = listener.listen({address, 0});
   if (!bound) return 3;
   listener.start();
 

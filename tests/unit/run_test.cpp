@@ -2,6 +2,7 @@
 // run loop does when the Init ends around its subscription.
 #include <lambda_relay/extension.hpp>
 
+#include "net/hosts_file.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 
@@ -85,7 +86,7 @@ class FailedInitPlatform {
     if (target.ends_with("/event/next")) {
       if (listener_port_ != 0) boost::asio::co_spawn(io_, post_init_report(), boost::asio::detached);
       const auto deadline = std::chrono::duration_cast<std::chrono::milliseconds>(
-          (std::chrono::system_clock::now() + std::chrono::seconds(2)).time_since_epoch());
+          (std::chrono::system_clock::now() + std::chrono::seconds(30)).time_since_epoch());
       return net::make_response(request, http::status::ok,
                                 R"({"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":)" +
                                     std::to_string(deadline.count()) + "}");
@@ -94,7 +95,10 @@ class FailedInitPlatform {
   }
 
   net::Awaitable<void> post_init_report() {
-    net::HttpConnection listener(io_.get_executor(), net::HostPort{"127.0.0.1", listener_port_});
+    // Where lambda-relay's listener binds for sandbox.localdomain.
+    const auto address = net::address_in_hosts_file("sandbox.localdomain")
+                             .value_or(boost::asio::ip::address(boost::asio::ip::address_v4::loopback()));
+    net::HttpConnection listener(io_.get_executor(), net::HostPort{address.to_string(), listener_port_});
     net::Request batch{http::verb::post, "/", 11};
     batch.set(http::field::content_type, "application/json");
     batch.body() = std::string(kInitReportBatch);
@@ -131,6 +135,8 @@ RunOptions options_for(const FailedInitPlatform& platform, std::vector<std::stri
   options.extension_name = "run-test";
   options.runtime_api = platform.runtime_api();
   options.types = {"platform"};
+  // Generous: the wait ends as soon as the report arrives, and a loaded machine must not fail the test.
+  options.final_telemetry_wait = std::chrono::seconds(10);
   options.log = [&warnings](LogLevel level, std::string_view line) {
     if (level == LogLevel::warn) warnings.emplace_back(line);
   };
