@@ -265,11 +265,17 @@ asio::awaitable<void> TelemetryHub::deliver(std::shared_ptr<Subscriber> s) {
            Clock::now() >= s->first_queued_at + timeout;
   };
   for (;;) {
-    const auto wake_at = s->queue.empty() ? Clock::time_point::max() : s->first_queued_at + timeout;
     // Waiting on an empty queue has no deadline: the first event queued must end the wait, so that the
     // loop sets one (its buffering timeout) instead of sleeping until some unrelated notification.
+    // Nor has waiting in a frozen sandbox, which only the thaw ends: a buffering timeout that passed
+    // while frozen would otherwise make every wait return at once, and this loop would spin without
+    // ever yielding the thread, so the thaw could never come.
     const bool was_empty = s->queue.empty();
-    co_await changed_.wait_until([&] { return ready() || (was_empty && !s->queue.empty()); }, wake_at);
+    const bool was_frozen = processes_.frozen();
+    const auto wake_at = was_empty || was_frozen ? Clock::time_point::max() : s->first_queued_at + timeout;
+    co_await changed_.wait_until([&] {
+      return ready() || (was_empty && !s->queue.empty()) || (was_frozen && !processes_.frozen());
+    }, wake_at);
     if (s->closed) break;
     if (!ready()) continue;
 

@@ -83,5 +83,20 @@ TEST(FlushModes, PeriodicHoldsDataUntilTheIntervalPassesOrShutdown) {
   EXPECT_EQ(held, kInvokes - 2) << "all but the last two waited for SHUTDOWN";
 }
 
+// With no upstream configured there is nothing to flush: an end flush would still hold every invocation
+// until platform.runtimeDone arrived (here a second later, with a long buffering timeout).
+TEST(FlushModes, WithNowhereToSendNoInvocationWaitsForTheFunctionsTelemetry) {
+  ExtensionsDir extensions;
+  extensions.add("lambda-relay", LAMBDA_RELAY_PATH);
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "3", "--quiet", "--env",
+                "LAMBDA_RELAY_FLUSH=end", "--env", "LAMBDA_RELAY_BUFFER_TIMEOUT_MS=1000"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const auto& invoke : run.report["invokes"].items()) {
+    EXPECT_LT(invoke["post_runtime_ms"].f64(), 500) << run.output;
+  }
+}
+
 }  // namespace
 }  // namespace lambda_relay::testing

@@ -108,6 +108,25 @@ TEST(TelemetryDelivery, ASubscriptionDuringAFailedInitsTeardownGetsThatInitsEven
   EXPECT_NE(std::find(recorded.types.begin(), recorded.types.end(), "platform.initReport"), recorded.types.end());
 }
 
+// A subscriber buffering longer than the emulator waits before freezing: the sandbox freezes with its
+// events queued, and their buffering timeout passes while frozen. They go out after the thaw (the
+// emulator once spun forever on its one thread here, so the thaw never came).
+TEST(TelemetryDelivery, EventsWhoseBufferingTimeoutPassesWhileFrozenGoOutAfterTheThaw) {
+  ExtensionsDir extensions;
+  extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
+  const auto out = temp_file();
+  EmulatorRun run;
+  run_emulator({"--extensions-dir", extensions.path().string(), "--invokes", "2", "--idle-ms", "1500", "--quiet",
+                "--env", "RECORDER_OUT=" + out.string(), "--env", "RECORDER_TYPES=platform", "--env",
+                "RECORDER_TIMEOUT_MS=1000"},
+               run);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  Recorded recorded;
+  read_recording(out, recorded);
+  fs::remove(out);
+  EXPECT_EQ(recorded.types, emitted_types(run.report, true, false, false));
+}
+
 TEST(TelemetryDelivery, FailedPostsAreRetriedAndNothingIsLost) {
   ExtensionsDir extensions;
   extensions.add("telemetry-recorder", TELEMETRY_RECORDER_PATH);
