@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The relay's figures for docs/benchmarks.md ("Relay"): ack latency p50/p99 for 1 KiB and 1 MiB OTLP
 # bodies (one keep-alive connection, one request at a time), throughput on one core (16 connections,
-# closed loop), and lambda-relay's RSS idle and while relaying (VmRSS, VmHWM from /proc).
+# closed loop; again with Debian's wrk when it is installed), and lambda-relay's RSS idle and while
+# relaying (VmRSS, VmHWM from /proc).
 #   bench/measure_relay.sh [requests=20000]
 #   RT=1 bench/measure_relay.sh    # lambda-relay and the client at real-time priority (chrt -f):
 #                                  # what an idle machine would show, on a shared, loaded one
@@ -56,4 +57,14 @@ echo "after 1 MiB:    $(memory $relay_pid)"
 client 1024 $((requests * 5)) 16 1000
 client 65536 $((requests / 4)) 16 100
 echo "after relaying: $(memory $relay_pid)"
+if command -v wrk >/dev/null; then  # a client that is not ours: the throughput figures do not rest on our own tool
+  for connections in 1 16; do
+    echo "wrk, 1 thread, $connections connection(s), 10 s, 1 KiB bodies:"
+    BODY_BYTES=1024 "${client_priority[@]}" taskset -c 1 wrk -t1 -c"$connections" -d10s --latency \
+      -s "$repo/bench/wrk_post_otlp.lua" "http://127.0.0.1:$relay_port/v1/traces" | sed 's/^/  /'
+  done
+  echo "after wrk:      $(memory $relay_pid)"
+else
+  echo "wrk is not installed (apt-get install wrk): throughput with wrk skipped"
+fi
 echo "machine: $(load)"
